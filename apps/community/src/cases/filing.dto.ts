@@ -1,0 +1,38 @@
+import { Transform, Type } from 'class-transformer';
+import { IsIn, IsNotEmpty, IsObject, IsString, Length, Matches, ValidateNested } from 'class-validator';
+import { CHANNELS, ChannelName } from '@fed/contracts';
+import { normalizeMobile, normalizeResidentIdNumber } from './applicant.rules';
+import { IsMainlandMobile, IsResidentIdNumber } from './applicant.validators';
+
+export class ApplicantDto {
+  @IsString()
+  @IsNotEmpty()
+  @Length(1, 50)
+  name!: string;
+
+  @Transform(({ value }) => normalizeResidentIdNumber(value))
+  @IsResidentIdNumber()
+  idNumber!: string;
+
+  @Transform(({ value }) => normalizeMobile(value))
+  @IsMainlandMobile()
+  phone!: string;
+}
+
+export class FileCaseDto {
+  /** 实施编码 of the service item. */
+  @IsString()
+  @Matches(/^[A-Za-z0-9][A-Za-z0-9-]{2,39}$/, { message: 'itemCode must be 3–40 letters, digits or -' })
+  itemCode!: string;
+
+  @ValidateNested()
+  @Type(() => ApplicantDto)
+  @IsObject()
+  applicant!: ApplicantDto;
+
+  @IsIn(CHANNELS)
+  channel!: ChannelName;
+
+  @IsObject()
+  formData!: Record<string, unknown>;
+}

@@ -1,0 +1,11 @@
+import 'reflect-metadata';
+
+import { runNode } from '@fed/platform';
+import { CommunityModule } from './community.module';
+
+runNode((config) => CommunityModule.forRoot(config)).catch((e: unknown) => {
+  console.error(
+    JSON.stringify({ level: 'fatal', msg: 'node failed to start', err: String((e as Error)?.stack ?? e) }),
+  );
+  process.exit(1);
+});

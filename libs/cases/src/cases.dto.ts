@@ -1,0 +1,27 @@
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+
+export const MAX_PAGE_SIZE = 200;
+
+export class ListCasesQuery {
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  page = 1;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_PAGE_SIZE)
+  pageSize = 20;
+
+  @IsOptional()
+  @Matches(/^\d{6}$/, { message: 'districtCode must be a 6-digit code' })
+  districtCode?: string;
+
+  @IsOptional()
+  @Matches(/^\d{12}$/, { message: 'communityCode must be a 12-digit code' })
+  communityCode?: string;
+}

@@ -1,0 +1,90 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { CaseSnapshot } from '@fed/contracts';
+import { CASE_COLUMNS, CaseRow, rowToSnapshot } from './case.row';
+
+/** A case as every tier shows it, with its version. */
+export type CaseView = CaseSnapshot & { version: number };
+
+export interface CaseEventView {
+  version: number;
+  eventId: string;
+  type: string;
+  originNode: string;
+  occurredAt: string;
+  appliedAt: string;
+}
+
+export interface CaseFilter {
+  districtCode?: string;
+  communityCode?: string;
+}
+
+/** Reads of the case replica. */
+@Injectable()
+export class CasesRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async findByCaseNo(caseNo: string): Promise<(CaseView & { applicantPersonal?: unknown }) | null> {
+    const rows: (CaseRow & { personal: unknown })[] = await this.dataSource.query(
+      `SELECT ${CASE_COLUMNS.replace(/(\w+)/g, 'c.$1')},
+              CASE WHEN a.case_no IS NULL THEN NULL
+                   ELSE json_build_object('name', a.name, 'idNumber', a.id_number, 'phone', a.phone) END AS personal
+       FROM case_record c LEFT JOIN case_applicant a USING (case_no) WHERE c.case_no = $1`,
+      [caseNo],
+    );
+    const row = rows[0];
+    if (!row) return null;
+    const view = toView(row);
+    return row.personal ? { ...view, applicantPersonal: row.personal } : view;
+  }
+
+  /** One page, newest filings first, and the total matching. */
+  async findPage(
+    filter: CaseFilter,
+    page: number,
+    pageSize: number,
+  ): Promise<{ items: CaseView[]; total: number }> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (filter.districtCode) where.push(`district_code = $${params.push(filter.districtCode)}`);
+    if (filter.communityCode) where.push(`community_code = $${params.push(filter.communityCode)}`);
+    const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const [rows, count] = await Promise.all([
+      this.dataSource.query<CaseRow[]>(
+        `SELECT ${CASE_COLUMNS} FROM case_record ${clause}
+         ORDER BY filed_at DESC, case_no DESC LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
+        [...params, pageSize, (page - 1) * pageSize],
+      ),
+      this.dataSource.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM case_record ${clause}`, params),
+    ]);
+    return { items: rows.map(toView), total: count[0].n };
+  }
+
+  async findEvents(caseNo: string): Promise<CaseEventView[]> {
+    const rows: {
+      version: number;
+      event_id: string;
+      event_type: string;
+      origin_node: string;
+      occurred_at: Date;
+      applied_at: Date;
+    }[] = await this.dataSource.query(
+      `SELECT version, event_id, event_type, origin_node, occurred_at, applied_at
+       FROM case_event WHERE case_no = $1 ORDER BY version`,
+      [caseNo],
+    );
+    return rows.map((r) => ({
+      version: r.version,
+      eventId: r.event_id,
+      type: r.event_type,
+      originNode: r.origin_node,
+      occurredAt: r.occurred_at.toISOString(),
+      appliedAt: r.applied_at.toISOString(),
+    }));
+  }
+}
+
+function toView(row: CaseRow): CaseView {
+  return { ...rowToSnapshot(row), version: row.version };
+}

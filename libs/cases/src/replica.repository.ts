@@ -1,0 +1,163 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { FederationEvent } from '@fed/contracts';
+import { CurrentCase } from './case.fold';
+import { CASE_COLUMNS, CaseRow, rowToSnapshot, snapshotColumns, UPSERT_CASES_SQL } from './case.row';
+
+/** An event to record in the case history. */
+export interface EventToStore {
+  event: FederationEvent;
+  raw: Buffer;
+}
+
+export interface ParkedRow {
+  case_no: string;
+  version: number;
+  sender: string | null;
+  envelope: Buffer;
+}
+
+export interface DeadLetterToStore {
+  /** Short class of the reason, a metric label: undecodable, not-allowed, conflict. */
+  kind: 'undecodable' | 'not-allowed' | 'conflict';
+  topic: string;
+  partition: number;
+  offset: string;
+  key: string | null;
+  sender: string | null;
+  reason: string;
+  payload: Buffer | null;
+}
+
+export interface SourceProgress {
+  originNode: string;
+  originTier: string;
+  applied: number;
+  duplicates: number;
+  lastEventAt: Date | null;
+  lastDelayMs: number | null;
+}
+
+/** The SQL of applying inbound events; every method runs inside the caller's transaction. */
+@Injectable()
+export class ReplicaRepository {
+  /** Current state of the cases, locked until the transaction ends. */
+  async lockCases(m: EntityManager, caseNos: string[]): Promise<Map<string, CurrentCase>> {
+    const rows: CaseRow[] = await m.query(
+      `SELECT ${CASE_COLUMNS} FROM case_record WHERE case_no = ANY($1::text[]) ORDER BY case_no FOR UPDATE`,
+      [caseNos],
+    );
+    return new Map(rows.map((r) => [r.case_no, { version: r.version, snapshot: rowToSnapshot(r) }]));
+  }
+
+  /** Removes and returns the parked events of these cases (re-parked by the caller if still early). */
+  async takeParked(m: EntityManager, caseNos: string[]): Promise<ParkedRow[]> {
+    // Wrapped in a SELECT: TypeORM answers a bare DELETE ... RETURNING with [rows, count].
+    return m.query(
+      `WITH taken AS (DELETE FROM parked_event WHERE case_no = ANY($1::text[])
+                      RETURNING case_no, version, sender, envelope)
+       SELECT * FROM taken`,
+      [caseNos],
+    );
+  }
+
+  /** Stored event ids of the given `caseNo:version` keys. */
+  async appliedEventIds(
+    m: EntityManager,
+    keys: { caseNo: string; version: number }[],
+  ): Promise<Map<string, string>> {
+    if (keys.length === 0) return new Map();
+    const rows: { case_no: string; version: number; event_id: string }[] = await m.query(
+      `SELECT e.case_no, e.version, e.event_id FROM case_event e
+       JOIN unnest($1::text[], $2::int[]) AS k(case_no, version) USING (case_no, version)`,
+      [keys.map((k) => k.caseNo), keys.map((k) => k.version)],
+    );
+    return new Map(rows.map((r) => [`${r.case_no}:${r.version}`, r.event_id]));
+  }
+
+  async insertEvents(m: EntityManager, events: EventToStore[]): Promise<void> {
+    if (events.length === 0) return;
+    await m.query(
+      `INSERT INTO case_event (case_no, version, event_id, event_type, origin_node, occurred_at, envelope)
+       SELECT * FROM unnest($1::text[], $2::int[], $3::uuid[], $4::text[], $5::text[], $6::timestamptz[], $7::bytea[])`,
+      [
+        events.map((e) => e.event.caseNo),
+        events.map((e) => e.event.caseVersion),
+        events.map((e) => e.event.eventId),
+        events.map((e) => e.event.body.type),
+        events.map((e) => e.event.originNode),
+        events.map((e) => e.event.occurredAt.toISOString()),
+        events.map((e) => e.raw),
+      ],
+    );
+  }
+
+  async upsertCases(m: EntityManager, cases: CurrentCase[]): Promise<void> {
+    if (cases.length === 0) return;
+    await m.query(UPSERT_CASES_SQL, snapshotColumns(cases));
+  }
+
+  async park(m: EntityManager, events: (EventToStore & { sender: string | null })[]): Promise<void> {
+    if (events.length === 0) return;
+    await m.query(
+      `INSERT INTO parked_event (case_no, version, event_id, sender, envelope)
+       SELECT * FROM unnest($1::text[], $2::int[], $3::uuid[], $4::text[], $5::bytea[])
+       ON CONFLICT (case_no, version) DO NOTHING`,
+      [
+        events.map((e) => e.event.caseNo),
+        events.map((e) => e.event.caseVersion),
+        events.map((e) => e.event.eventId),
+        events.map((e) => e.sender),
+        events.map((e) => e.raw),
+      ],
+    );
+  }
+
+  /** Records dead letters; a message seen before (same topic, partition, offset) is not recorded twice. */
+  async insertDeadLetters(m: EntityManager, letters: DeadLetterToStore[]): Promise<DeadLetterToStore[]> {
+    if (letters.length === 0) return [];
+    const rows: { topic: string; partition: number; offset: string }[] = await m.query(
+      `WITH inserted AS (INSERT INTO dead_letter (topic, partition, "offset", message_key, sender, reason, payload)
+       SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bytea[])
+       ON CONFLICT ON CONSTRAINT uq_dead_letter_position DO NOTHING
+       RETURNING topic, partition, "offset") SELECT * FROM inserted`,
+      [
+        letters.map((l) => l.topic),
+        letters.map((l) => l.partition),
+        letters.map((l) => l.offset),
+        letters.map((l) => l.key),
+        letters.map((l) => l.sender),
+        letters.map((l) => l.reason),
+        letters.map((l) => l.payload),
+      ],
+    );
+    const fresh = new Set(rows.map((r) => `${r.topic}/${r.partition}/${r.offset}`));
+    return letters.filter((l) => fresh.has(`${l.topic}/${l.partition}/${l.offset}`));
+  }
+
+  async recordProgress(m: EntityManager, progress: SourceProgress[]): Promise<void> {
+    if (progress.length === 0) return;
+    const sorted = [...progress].sort((a, b) => a.originNode.localeCompare(b.originNode));
+    await m.query(
+      `INSERT INTO sync_source (origin_node, origin_tier, events_applied, duplicates_skipped, last_event_at,
+                                last_applied_at, last_delay_ms)
+       SELECT o, t, a, d, e, CASE WHEN a > 0 THEN now() END, l
+       FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[], $5::timestamptz[], $6::int[])
+         AS p(o, t, a, d, e, l)
+       ON CONFLICT (origin_node) DO UPDATE SET
+         events_applied = sync_source.events_applied + EXCLUDED.events_applied,
+         duplicates_skipped = sync_source.duplicates_skipped + EXCLUDED.duplicates_skipped,
+         last_event_at = GREATEST(sync_source.last_event_at, EXCLUDED.last_event_at),
+         last_applied_at = COALESCE(EXCLUDED.last_applied_at, sync_source.last_applied_at),
+         last_delay_ms = COALESCE(EXCLUDED.last_delay_ms, sync_source.last_delay_ms)`,
+      [
+        sorted.map((p) => p.originNode),
+        sorted.map((p) => p.originTier),
+        sorted.map((p) => p.applied),
+        sorted.map((p) => p.duplicates),
+        sorted.map((p) => p.lastEventAt?.toISOString() ?? null),
+        sorted.map((p) => p.lastDelayMs),
+      ],
+    );
+  }
+}

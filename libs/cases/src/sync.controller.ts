@@ -1,0 +1,66 @@
+import { Controller, Get, Inject } from '@nestjs/common';
+import { FederationServer } from '@fed/federation';
+import { Metrics, NODE_CONFIG, NodeConfig } from '@fed/platform';
+import { SyncRepository } from './sync.repository';
+
+/** How fresh this node's copy of each source below it is, and what is waiting. */
+@Controller('api/v1/sync')
+export class SyncController {
+  constructor(
+    private readonly sync: SyncRepository,
+    private readonly server: FederationServer,
+    private readonly metrics: Metrics,
+    @Inject(NODE_CONFIG) private readonly config: NodeConfig,
+  ) {}
+
+  @Get('status')
+  async status() {
+    const { node, topology } = this.config;
+    const [rows, backlogs] = await Promise.all([this.sync.sources(), this.sync.backlogs()]);
+    this.metrics.outboxBacklog.set(backlogs.outbox);
+    this.metrics.parkedBacklog.set(backlogs.parked);
+    const byNode = new Map(rows.map((r) => [r.origin_node, r]));
+    const now = Date.now();
+    // Every node below this one is listed, so a silent source shows as such rather than missing.
+    const below = topology
+      .all()
+      .filter((n) => n.code !== node.code && n.tier !== 'monitor' && topology.isWithin(n.code, node.code));
+    const sources = below.map((n) => {
+      const r = byNode.get(n.code);
+      return {
+        node: n.code,
+        name: n.name,
+        tier: n.tier,
+        eventsApplied: Number(r?.events_applied ?? 0),
+        duplicatesSkipped: Number(r?.duplicates_skipped ?? 0),
+        lastEventAt: r?.last_event_at?.toISOString() ?? null,
+        lastAppliedAt: r?.last_applied_at?.toISOString() ?? null,
+        /** Delay between the newest event's occurrence at its origin and its application here. */
+        lastApplyDelayMs: r?.last_delay_ms ?? null,
+        /** Time since the newest event applied from this source occurred. */
+        sinceLastEventMs: r?.last_event_at ? now - r.last_event_at.getTime() : null,
+      };
+    });
+    const lag = node.children.length > 0 ? this.server.consumerLag() : null;
+    return {
+      node: node.code,
+      tier: node.tier,
+      asOf: new Date(now).toISOString(),
+      inbound: lag && {
+        topic: lag.topic,
+        consumerLag: lag.total,
+        partitions: lag.partitions,
+        measuredAt: lag.measuredAt.toISOString(),
+      },
+      sources,
+      parkedEvents: backlogs.parked,
+      deadLetters: backlogs.deadLetters,
+      outboxBacklog: backlogs.outbox,
+    };
+  }
+
+  @Get('dead-letters')
+  async deadLetters() {
+    return { items: await this.sync.recentDeadLetters(100) };
+  }
+}

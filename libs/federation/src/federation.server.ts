@@ -1,0 +1,196 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { CustomTransportStrategy, Server } from '@nestjs/microservices';
+import { Consumer, EachBatchPayload, KafkaMessage } from 'kafkajs';
+import { isObservable, lastValueFrom } from 'rxjs';
+import { ContractError, decodeEvent, FederationEvent } from '@fed/contracts';
+import { Metrics, NODE_CONFIG, NodeConfig } from '@fed/platform';
+import { KafkaAdapter, PartitionLag } from './kafka.adapter';
+import { HEADERS, Topics } from './topics';
+
+/** The pattern of the handler that receives inbound batches: `@EventPattern(FEDERATION_BATCH)`. */
+export const FEDERATION_BATCH = 'federation.batch';
+
+/** Where a message came from on the broker. */
+export interface MessagePosition {
+  topic: string;
+  partition: number;
+  offset: string;
+  key: string | null;
+  /** The `fed-sender` header: the node that published this copy. */
+  sender: string | null;
+}
+
+/** A decoded, well-formed event and where it came from. */
+export interface InboundEvent {
+  position: MessagePosition;
+  event: FederationEvent;
+  /** The message bytes as received, relayed unchanged. */
+  raw: Buffer;
+}
+
+/** A message that does not decode: to be dead-lettered with the reason. */
+export interface RejectedMessage {
+  position: MessagePosition;
+  reason: string;
+  raw: Buffer | null;
+}
+
+/** What the batch handler receives; it must apply `events` and record `rejects` in one transaction. */
+export interface InboundBatch {
+  events: InboundEvent[];
+  rejects: RejectedMessage[];
+}
+
+/** At most this many messages are applied in one database transaction. */
+const CHUNK = 1000;
+const LAG_REFRESH_MS = 5000;
+
+/**
+ * Nest transport strategy over kafkajs that consumes this node's inbound topic in batches.
+ * A batch goes to the `FEDERATION_BATCH` handler; its offsets are committed only after the handler
+ * (one database transaction) succeeds, so a crash means redelivery, which the inbox makes harmless.
+ * A handler failure (database down) is retried with backoff; it never skips a message.
+ */
+@Injectable()
+export class FederationServer extends Server implements CustomTransportStrategy {
+  private readonly log = new Logger(FederationServer.name);
+  private consumer?: Consumer;
+  private lagTimer?: NodeJS.Timeout;
+  private lastLag: { partitions: PartitionLag[]; measuredAt: Date } | null = null;
+  private readonly topics: Topics;
+  readonly topic: string;
+  readonly groupId: string;
+
+  constructor(
+    private readonly kafka: KafkaAdapter,
+    private readonly metrics: Metrics,
+    @Inject(NODE_CONFIG) private readonly config: NodeConfig,
+  ) {
+    super();
+    this.topics = new Topics(config.namespace);
+    this.topic = this.topics.inbound(config.node.code);
+    this.groupId = this.topics.consumerGroup(config.node.code);
+  }
+
+  listen(callback: (error?: unknown) => void): void {
+    this.start().then(
+      () => callback(),
+      (e: unknown) => callback(e),
+    );
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.lagTimer);
+    await this.consumer?.disconnect();
+  }
+
+  on(): never {
+    throw new Error('FederationServer has no events to subscribe to');
+  }
+
+  unwrap<T>(): T {
+    if (!this.consumer) throw new Error('FederationServer is not listening');
+    return this.consumer as T;
+  }
+
+  /** Consumer lag of the inbound topic, refreshed every few seconds. */
+  consumerLag(): { topic: string; total: number; partitions: PartitionLag[]; measuredAt: Date } | null {
+    if (!this.lastLag) return null;
+    const total = this.lastLag.partitions.reduce((sum, p) => sum + p.lag, 0);
+    return { topic: this.topic, total, ...this.lastLag };
+  }
+
+  private async start(): Promise<void> {
+    await this.kafka.ensureTopics([this.topic, this.topics.deadLetter(this.config.node.code)]);
+    const consumer = this.kafka.createConsumer(this.groupId);
+    this.consumer = consumer;
+    await consumer.connect();
+    await consumer.subscribe({ topics: [this.topic], fromBeginning: true });
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: 2,
+      eachBatch: (payload) => this.onBatch(consumer, payload),
+    });
+    this.lagTimer = setInterval(() => void this.refreshLag(), LAG_REFRESH_MS);
+    this.log.log({ msg: 'consuming', topic: this.topic, groupId: this.groupId });
+  }
+
+  private async onBatch(consumer: Consumer, payload: EachBatchPayload): Promise<void> {
+    const { batch } = payload;
+    for (let i = 0; i < batch.messages.length; i += CHUNK) {
+      const messages = batch.messages.slice(i, i + CHUNK);
+      const applied = await this.applyWithRetry(this.decode(batch.topic, batch.partition, messages), payload);
+      if (!applied) return; // stopping or rebalanced: nothing committed, the messages come again
+      const last = messages[messages.length - 1].offset;
+      payload.resolveOffset(last);
+      await consumer.commitOffsets([
+        { topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() },
+      ]);
+      await payload.heartbeat();
+    }
+  }
+
+  private decode(topic: string, partition: number, messages: KafkaMessage[]): InboundBatch {
+    const batch: InboundBatch = { events: [], rejects: [] };
+    for (const m of messages) {
+      const position: MessagePosition = {
+        topic,
+        partition,
+        offset: m.offset,
+        key: m.key?.toString() ?? null,
+        sender: m.headers?.[HEADERS.sender]?.toString() ?? null,
+      };
+      if (!m.value || m.value.length === 0) {
+        batch.rejects.push({ position, reason: 'empty message', raw: null });
+        continue;
+      }
+      try {
+        batch.events.push({ position, event: decodeEvent(m.value), raw: m.value });
+      } catch (e) {
+        if (!(e instanceof ContractError)) throw e;
+        batch.rejects.push({ position, reason: e.message, raw: m.value });
+      }
+    }
+    return batch;
+  }
+
+  private async applyWithRetry(batch: InboundBatch, payload: EachBatchPayload): Promise<boolean> {
+    const handler = this.getHandlerByPattern(FEDERATION_BATCH);
+    if (!handler) throw new Error(`no @EventPattern('${FEDERATION_BATCH}') handler is registered`);
+    for (let attempt = 0; payload.isRunning() && !payload.isStale(); attempt++) {
+      const timer = this.metrics.applyBatchSeconds.startTimer();
+      try {
+        const result: unknown = await handler(batch);
+        if (isObservable(result)) await lastValueFrom(result, { defaultValue: undefined });
+        timer();
+        return true;
+      } catch (e) {
+        const delay = Math.min(10000, 200 * 2 ** attempt);
+        this.log.error({
+          msg: 'applying a batch failed; retrying',
+          err: (e as Error).message,
+          topic: this.topic,
+          size: batch.events.length + batch.rejects.length,
+          attempt,
+          retryInMs: delay,
+        });
+        await new Promise((r) => setTimeout(r, delay));
+        await payload.heartbeat().catch(() => undefined);
+      }
+    }
+    return false;
+  }
+
+  private async refreshLag(): Promise<void> {
+    try {
+      const partitions = await this.kafka.lag(this.groupId, this.topic);
+      this.lastLag = { partitions, measuredAt: new Date() };
+      for (const p of partitions) {
+        this.metrics.consumerLag.set({ topic: this.topic, partition: String(p.partition) }, p.lag);
+      }
+    } catch (e) {
+      this.log.warn({ msg: 'consumer lag not measured', err: (e as Error).message });
+    }
+  }
+}

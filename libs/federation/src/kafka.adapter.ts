@@ -1,0 +1,150 @@
+import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { Admin, Consumer, Kafka, logLevel, LogEntry, Producer } from 'kafkajs';
+import { HealthCheck, NODE_CONFIG, NodeConfig } from '@fed/platform';
+import { TOPIC_PARTITIONS } from './topics';
+
+/** One message to publish. */
+export interface OutgoingMessage {
+  topic: string;
+  key: string;
+  value: Buffer;
+  headers: Record<string, string>;
+}
+
+export interface PartitionLag {
+  partition: number;
+  lag: number;
+}
+
+const KAFKA_LOG_LEVELS: Record<number, 'error' | 'warn' | 'log' | 'debug'> = {
+  [logLevel.ERROR]: 'error',
+  [logLevel.WARN]: 'warn',
+  [logLevel.INFO]: 'log',
+  [logLevel.DEBUG]: 'debug',
+};
+
+/** The one place the federation talks to Kafka through kafkajs. */
+@Injectable()
+export class KafkaAdapter implements OnModuleDestroy {
+  private readonly logger = new Logger(KafkaAdapter.name);
+  private readonly kafka: Kafka;
+  private producer?: Promise<Producer>;
+  private admin?: Promise<Admin>;
+  private readonly consumers = new Set<Consumer>();
+
+  constructor(@Inject(NODE_CONFIG) config: NodeConfig) {
+    this.kafka = new Kafka({
+      clientId: `fed-${config.node.code}`,
+      brokers: config.kafkaBrokers,
+      logLevel: logLevel.WARN,
+      retry: { retries: 10, initialRetryTime: 200, maxRetryTime: 5000 },
+      logCreator:
+        () =>
+        ({ level, log }: LogEntry) => {
+          const { message, ...fields } = log;
+          this.logger[KAFKA_LOG_LEVELS[level] ?? 'log']({ msg: `kafkajs: ${message}`, ...fields });
+        },
+    });
+  }
+
+  /** Publishes messages with acks from all in-sync replicas; order per key is kept (one request in flight). */
+  async publish(messages: OutgoingMessage[]): Promise<void> {
+    if (messages.length === 0) return;
+    const byTopic = new Map<string, { key: string; value: Buffer; headers: Record<string, string> }[]>();
+    for (const m of messages) {
+      const list = byTopic.get(m.topic) ?? [];
+      list.push({ key: m.key, value: m.value, headers: m.headers });
+      byTopic.set(m.topic, list);
+    }
+    const producer = await this.getProducer();
+    await producer.sendBatch({
+      acks: -1,
+      topicMessages: [...byTopic].map(([topic, msgs]) => ({ topic, messages: msgs })),
+    });
+  }
+
+  /** Creates the topics that do not exist yet. */
+  async ensureTopics(topics: string[]): Promise<void> {
+    const admin = await this.getAdmin();
+    const existing = new Set(await admin.listTopics());
+    const missing = topics.filter((t) => !existing.has(t));
+    if (missing.length === 0) return;
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: missing.map((topic) => ({ topic, numPartitions: TOPIC_PARTITIONS, replicationFactor: -1 })),
+    });
+  }
+
+  createConsumer(groupId: string): Consumer {
+    const consumer = this.kafka.consumer({
+      groupId,
+      sessionTimeout: 30000,
+      heartbeatInterval: 3000,
+      maxBytesPerPartition: 4 * 1024 * 1024,
+      maxWaitTimeInMs: 100,
+      retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 300, maxRetryTime: 10000 },
+    });
+    this.consumers.add(consumer);
+    return consumer;
+  }
+
+  /** Messages of `topic` not yet committed by `groupId`, per partition. */
+  async lag(groupId: string, topic: string): Promise<PartitionLag[]> {
+    const admin = await this.getAdmin();
+    const [committed, ends] = await Promise.all([
+      admin.fetchOffsets({ groupId, topics: [topic] }),
+      admin.fetchTopicOffsets(topic),
+    ]);
+    const done = new Map(committed[0]?.partitions.map((p) => [p.partition, Number(p.offset)]));
+    return ends.map((end) => {
+      const at = done.get(end.partition) ?? -1;
+      const from = at >= 0 ? at : Number(end.low);
+      return { partition: end.partition, lag: Math.max(0, Number(end.high) - from) };
+    });
+  }
+
+  async ping(): Promise<void> {
+    const admin = await this.getAdmin();
+    await admin.describeCluster();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await Promise.allSettled([...this.consumers].map((c) => c.disconnect()));
+    await Promise.allSettled(
+      [this.producer, this.admin].filter(Boolean).map(async (p) => (await p)?.disconnect()),
+    );
+  }
+
+  private getProducer(): Promise<Producer> {
+    this.producer ??= this.connect(() =>
+      this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false }),
+    ).catch((e: unknown) => {
+      this.producer = undefined;
+      throw e;
+    });
+    return this.producer;
+  }
+
+  private getAdmin(): Promise<Admin> {
+    this.admin ??= this.connect(() => this.kafka.admin()).catch((e: unknown) => {
+      this.admin = undefined;
+      throw e;
+    });
+    return this.admin;
+  }
+
+  private async connect<T extends Producer | Admin>(make: () => T): Promise<T> {
+    const client = make();
+    await client.connect();
+    return client;
+  }
+}
+
+@Injectable()
+export class KafkaHealth implements HealthCheck {
+  readonly name = 'kafka';
+  constructor(private readonly kafka: KafkaAdapter) {}
+  check(): Promise<void> {
+    return this.kafka.ping();
+  }
+}

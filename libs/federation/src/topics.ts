@@ -1,0 +1,33 @@
+/**
+ * Topic names. Every node consumes `<ns>.up.<its code>` and publishes its cases and relayed events to
+ * `<ns>.up.<parent code>`: a district reads only what its communities send it, by construction.
+ */
+export class Topics {
+  constructor(private readonly namespace: string) {}
+
+  /** Where the children of `nodeCode` publish, and what `nodeCode` consumes. */
+  inbound(nodeCode: string): string {
+    return `${this.namespace}.up.${nodeCode}`;
+  }
+
+  /** Messages `nodeCode` could not apply, with the reason in the headers. */
+  deadLetter(nodeCode: string): string {
+    return `${this.namespace}.dlq.${nodeCode}`;
+  }
+
+  consumerGroup(nodeCode: string): string {
+    return `${this.namespace}.node.${nodeCode}`;
+  }
+}
+
+/** Kafka header names the federation sets. */
+export const HEADERS = {
+  /** Code of the node that published this copy (the origin, or the district relaying it). */
+  sender: 'fed-sender',
+  eventId: 'fed-event-id',
+  deadLetterReason: 'fed-dead-letter-reason',
+  deadLetterSource: 'fed-dead-letter-source',
+} as const;
+
+/** Partitions of a federation topic; messages are keyed by case number, so one case stays in one partition. */
+export const TOPIC_PARTITIONS = 6;

@@ -1,0 +1,48 @@
+import { DynamicModule, Global, Injectable, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import type { HealthCheck, NodeConfig } from '@fed/platform';
+import { ensureDatabase } from './database';
+import { FederationSchema1764140000000 } from './migrations/1764140000000-federation-schema';
+
+/** The replica schema's migrations, in order. Never rewrite one that has landed; add a new one. */
+export const MIGRATIONS = [FederationSchema1764140000000];
+
+@Injectable()
+export class DatabaseHealth implements HealthCheck {
+  readonly name = 'database';
+  constructor(private readonly dataSource: DataSource) {}
+  async check(): Promise<void> {
+    await this.dataSource.query('SELECT 1');
+  }
+}
+
+/** The node's own PostgreSQL database: created if missing and migrated on start (never `synchronize`). */
+@Global()
+@Module({})
+export class PersistenceModule {
+  static forRoot(config: NodeConfig): DynamicModule {
+    return {
+      module: PersistenceModule,
+      imports: [
+        TypeOrmModule.forRootAsync({
+          useFactory: async () => {
+            await ensureDatabase(config.databaseUrl);
+            return {
+              type: 'postgres',
+              url: config.databaseUrl,
+              migrations: MIGRATIONS,
+              migrationsRun: true,
+              synchronize: false,
+              logging: ['error', 'migration'],
+              applicationName: `fed-${config.node.code}`,
+              extra: { max: 10 },
+            };
+          },
+        }),
+      ],
+      providers: [DatabaseHealth],
+      exports: [DatabaseHealth],
+    };
+  }
+}

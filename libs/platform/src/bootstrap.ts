@@ -1,0 +1,66 @@
+import { BadRequestException, DynamicModule, ValidationError, ValidationPipe } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { CustomTransportStrategy } from '@nestjs/microservices';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { loadNodeConfig, NodeConfig } from './config';
+import { DomainErrorFilter } from './errors';
+import { JsonLogger } from './logger';
+
+/** Bodies over 1 MiB are refused with 413 before they reach a handler. */
+export const BODY_LIMIT_BYTES = 1024 * 1024;
+
+export interface RunNodeOptions {
+  /** Provider token of the transport strategy that consumes federation topics, if this node consumes. */
+  consumer?: abstract new (...args: never[]) => CustomTransportStrategy;
+}
+
+/** Boots one federation node: typed config, JSON logs, Fastify HTTP, validation, the consumer if any. */
+export async function runNode(
+  appModule: (config: NodeConfig) => DynamicModule,
+  options: RunNodeOptions = {},
+): Promise<NestFastifyApplication> {
+  const config = loadNodeConfig();
+  const logger = new JsonLogger({ node: config.node.code, tier: config.node.tier }, config.logLevel);
+  const app = await NestFactory.create<NestFastifyApplication>(
+    appModule(config),
+    new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES }),
+    { logger, abortOnError: false },
+  );
+  configureHttp(app);
+  app.enableShutdownHooks();
+  if (options.consumer) {
+    app.connectMicroservice({ strategy: app.get(options.consumer) }, { inheritAppConfig: true });
+    await app.startAllMicroservices();
+  }
+  await app.listen(config.httpPort, config.httpHost);
+  logger.log({ msg: 'node listening', url: `http://${config.httpHost}:${config.httpPort}` }, 'Bootstrap');
+  return app;
+}
+
+/** The HTTP edge every node shares; also used by tests that boot a module in-process. */
+export function configureHttp(app: NestFastifyApplication): void {
+  app.useGlobalPipes(
+    new ValidationPipe({
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      transform: true,
+      exceptionFactory: (errors) =>
+        new BadRequestException({
+          statusCode: 400,
+          error: 'Bad Request',
+          message: 'validation failed',
+          errors: flatten(errors),
+        }),
+    }),
+  );
+  app.useGlobalFilters(new DomainErrorFilter());
+}
+
+/** Field errors as `{ field: "applicant.idNumber", messages: [...] }`. */
+function flatten(errors: ValidationError[], prefix = ''): { field: string; messages: string[] }[] {
+  return errors.flatMap((e) => {
+    const field = prefix + e.property;
+    const own = e.constraints ? [{ field, messages: Object.values(e.constraints) }] : [];
+    return [...own, ...flatten(e.children ?? [], `${field}.`)];
+  });
+}

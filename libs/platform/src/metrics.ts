@@ -1,0 +1,74 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** Every metric of a node: one Registry per process, names and buckets defined here only. */
+export class Metrics {
+  readonly registry = new Registry();
+
+  readonly eventsPublished = new Counter({
+    name: 'fed_events_published_total',
+    help: 'Events published to Kafka by the outbox relay',
+    labelNames: ['topic'],
+    registers: [this.registry],
+  });
+  readonly eventsApplied = new Counter({
+    name: 'fed_events_applied_total',
+    help: 'Events applied to this node’s store, by origin node',
+    labelNames: ['origin'],
+    registers: [this.registry],
+  });
+  readonly duplicatesSkipped = new Counter({
+    name: 'fed_events_duplicate_total',
+    help: 'Events received again and skipped (already applied)',
+    labelNames: ['origin'],
+    registers: [this.registry],
+  });
+  readonly eventsParked = new Counter({
+    name: 'fed_events_parked_total',
+    help: 'Events that arrived ahead of a missing case version and were parked',
+    registers: [this.registry],
+  });
+  readonly deadLettered = new Counter({
+    name: 'fed_events_dead_lettered_total',
+    help: 'Messages set aside to the dead-letter topic',
+    labelNames: ['reason'],
+    registers: [this.registry],
+  });
+  readonly casesFiled = new Counter({
+    name: 'fed_cases_filed_total',
+    help: 'Cases filed at this node',
+    registers: [this.registry],
+  });
+  readonly outboxBacklog = new Gauge({
+    name: 'fed_outbox_backlog',
+    help: 'Outbox rows not yet published',
+    registers: [this.registry],
+  });
+  readonly parkedBacklog = new Gauge({
+    name: 'fed_parked_events',
+    help: 'Events waiting for an earlier version of their case',
+    registers: [this.registry],
+  });
+  readonly consumerLag = new Gauge({
+    name: 'fed_consumer_lag',
+    help: 'Messages on the inbound topic not yet consumed',
+    labelNames: ['topic', 'partition'],
+    registers: [this.registry],
+  });
+  readonly applyBatchSeconds = new Histogram({
+    name: 'fed_apply_batch_seconds',
+    help: 'Time to apply one inbound batch in one transaction',
+    buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [this.registry],
+  });
+  readonly eventDelaySeconds = new Histogram({
+    name: 'fed_event_delay_seconds',
+    help: 'From the event occurring at its origin to its application here',
+    labelNames: ['origin_tier'],
+    buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry });
+  }
+}
