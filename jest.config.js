@@ -15,6 +15,7 @@ const swc = [
 ];
 const moduleNameMapper = {
   '^@fed/(contracts|federation|persistence|platform|cases)$': '<rootDir>/libs/$1/src',
+  '^@fed/testing$': '<rootDir>/test/support',
 };
 const base = {
   rootDir: __dirname,

@@ -1,5 +1,5 @@
 import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
-import { timestampDate, timestampFromDate } from '@bufbuild/protobuf/wkt';
+import { Timestamp, timestampDate, timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { CaseAcceptedSchema, CaseFiledSchema, CaseRecordSchema, Channel } from './gen/fed/v1/case_pb';
 import { EventEnvelopeSchema, Tier } from './gen/fed/v1/envelope_pb';
 import {
@@ -112,7 +112,7 @@ export function decodeEvent(bytes: Uint8Array): FederationEvent {
   if (!originTier) throw new ContractError('originTier is missing');
   if (!CASE_NO_PATTERN.test(env.caseNo)) throw new ContractError('caseNo is malformed');
   if (env.caseVersion < 1) throw new ContractError('caseVersion must be at least 1');
-  if (!env.occurredAt) throw new ContractError('occurredAt is missing');
+  const occurredAt = dateOf(env.occurredAt, 'occurredAt');
   const supported = SCHEMA_VERSIONS[env.eventType];
   if (supported === undefined) throw new ContractError(`unknown eventType "${env.eventType}"`);
   if (env.schemaVersion !== supported) {
@@ -122,13 +122,15 @@ export function decodeEvent(bytes: Uint8Array): FederationEvent {
   if (body.type === CASE_FILED && body.record.caseNo !== env.caseNo) {
     throw new ContractError('payload caseNo differs from the envelope');
   }
+  if (body.type === CASE_FILED && env.caseVersion !== 1)
+    throw new ContractError('case.filed must be version 1');
   return {
     eventId: env.eventId.toLowerCase(),
     originNode: env.originNode,
     originTier,
     caseNo: env.caseNo,
     caseVersion: env.caseVersion,
-    occurredAt: timestampDate(env.occurredAt),
+    occurredAt,
     schemaVersion: env.schemaVersion,
     body,
   };
@@ -147,7 +149,7 @@ function decodeBody(eventType: string, payload: Uint8Array): CaseEventBody {
   if (!r) throw new ContractError('case.filed has no record');
   const channel = CHANNEL_FROM_WIRE.get(r.channel);
   if (!channel) throw new ContractError('record.channel is missing');
-  if (!r.filedAt) throw new ContractError('record.filedAt is missing');
+  const filedAt = dateOf(r.filedAt, 'record.filedAt');
   if (!r.applicant) throw new ContractError('record.applicant is missing');
   if (!r.caseNo.startsWith(r.communityCode) || !r.communityCode.startsWith(r.districtCode)) {
     throw new ContractError('record codes do not nest: caseNo ⊂ community ⊂ district');
@@ -173,7 +175,7 @@ function decodeBody(eventType: string, payload: Uint8Array): CaseEventBody {
       applicant: { name: r.applicant.name, idNumber: r.applicant.idNumber, phone: r.applicant.phone },
       formData: formData as Record<string, unknown>,
       status: r.status,
-      filedAt: timestampDate(r.filedAt).toISOString(),
+      filedAt: filedAt.toISOString(),
       handlingNode: r.handlingNode,
     },
   };
@@ -186,11 +188,20 @@ function decodeAccepted(payload: Uint8Array): CaseEventBody {
   } catch (e) {
     throw new ContractError(`case.accepted payload does not decode: ${(e as Error).message}`);
   }
-  if (!accepted.acceptedAt) throw new ContractError('acceptedAt is missing');
+  const acceptedAt = dateOf(accepted.acceptedAt, 'acceptedAt');
   if (!NODE_CODE.test(accepted.acceptedBy)) throw new ContractError('acceptedBy must be a node code');
   return {
     type: CASE_ACCEPTED,
-    acceptedAt: timestampDate(accepted.acceptedAt).toISOString(),
+    acceptedAt: acceptedAt.toISOString(),
     acceptedBy: accepted.acceptedBy,
   };
+}
+
+/** A timestamp that is present and within what a Date can hold (protobuf allows far more). */
+function dateOf(ts: Timestamp | undefined, field: string): Date {
+  if (!ts) throw new ContractError(`${field} is missing`);
+  if (ts.nanos < 0 || ts.nanos > 999_999_999) throw new ContractError(`${field} has invalid nanos`);
+  const date = timestampDate(ts);
+  if (!Number.isFinite(date.getTime())) throw new ContractError(`${field} is out of range`);
+  return date;
 }

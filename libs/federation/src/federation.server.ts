@@ -57,6 +57,8 @@ export class FederationServer extends Server implements CustomTransportStrategy 
   private consumer?: Consumer;
   private lagTimer?: NodeJS.Timeout;
   private lastLag: { partitions: PartitionLag[]; measuredAt: Date } | null = null;
+  private running = false;
+  private starting?: Promise<void>;
   private readonly topics: Topics;
   readonly topic: string;
   readonly groupId: string;
@@ -72,15 +74,20 @@ export class FederationServer extends Server implements CustomTransportStrategy 
     this.groupId = this.topics.consumerGroup(config.node.code);
   }
 
+  /**
+   * Starts consuming in the background: a broker that is down or still creating topics delays
+   * consumption (health says so) but never stops the node from booting.
+   */
   listen(callback: (error?: unknown) => void): void {
-    this.start().then(
-      () => callback(),
-      (e: unknown) => callback(e),
-    );
+    this.running = true;
+    this.starting = this.startWithRetry();
+    callback();
   }
 
   async close(): Promise<void> {
+    this.running = false;
     clearInterval(this.lagTimer);
+    await this.starting;
     await this.consumer?.disconnect();
   }
 
@@ -98,6 +105,21 @@ export class FederationServer extends Server implements CustomTransportStrategy 
     if (!this.lastLag) return null;
     const total = this.lastLag.partitions.reduce((sum, p) => sum + p.lag, 0);
     return { topic: this.topic, total, ...this.lastLag };
+  }
+
+  private async startWithRetry(): Promise<void> {
+    for (let attempt = 0; this.running; attempt++) {
+      try {
+        await this.start();
+        return;
+      } catch (e) {
+        const delay = Math.min(10000, 500 * 2 ** attempt);
+        this.log.warn({ msg: 'consumer not started; retrying', err: (e as Error).message, retryInMs: delay });
+        await this.consumer?.disconnect().catch(() => undefined);
+        this.consumer = undefined;
+        await new Promise((r) => setTimeout(r, delay));
+      }
+    }
   }
 
   private async start(): Promise<void> {

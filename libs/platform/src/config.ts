@@ -66,7 +66,12 @@ export function loadNodeConfig(env: NodeJS.ProcessEnv = process.env): NodeConfig
     const lines = errors.map((e) => `${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}`);
     throw new ConfigError(`invalid environment:\n  ${lines.join('\n  ')}`);
   }
-  const topology = Topology.fromFile(parsed.FED_TOPOLOGY);
+  let topology: Topology;
+  try {
+    topology = Topology.fromFile(parsed.FED_TOPOLOGY);
+  } catch (e) {
+    throw new ConfigError(`FED_TOPOLOGY: ${(e as Error).message}`);
+  }
   if (!topology.has(parsed.FED_NODE_CODE)) {
     throw new ConfigError(`FED_NODE_CODE: ${parsed.FED_NODE_CODE} is not in ${parsed.FED_TOPOLOGY}`);
   }

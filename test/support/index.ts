@@ -1,0 +1,4 @@
+export * from './applicants';
+export * from './events';
+export * from './kafka';
+export * from './test-env';
