@@ -2,3 +2,4 @@ export * from './applicants';
 export * from './events';
 export * from './kafka';
 export * from './test-env';
+export * from './http';

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
-import { Admin, Consumer, Kafka, logLevel, LogEntry, Producer } from 'kafkajs';
+import { Admin, Consumer, Kafka, logLevel, LogEntry, Partitioners, Producer } from 'kafkajs';
 import { HealthCheck, NODE_CONFIG, NodeConfig } from '@fed/platform';
 import { TOPIC_PARTITIONS } from './topics';
 
@@ -117,7 +117,13 @@ export class KafkaAdapter implements OnModuleDestroy {
 
   private getProducer(): Promise<Producer> {
     this.producer ??= this.connect(() =>
-      this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false }),
+      this.kafka.producer({
+        idempotent: true,
+        maxInFlightRequests: 1,
+        allowAutoTopicCreation: false,
+        // Murmur2 keyed partitioning, the same as the Java client's, so every tool agrees where a case lives.
+        createPartitioner: Partitioners.DefaultPartitioner,
+      }),
     ).catch((e: unknown) => {
       this.producer = undefined;
       throw e;

@@ -1,0 +1,288 @@
+import { Kafka, logLevel, Partitioners, Producer } from 'kafkajs';
+import { encodeEvent, FederationEvent } from '@fed/contracts';
+import {
+  acceptedEvent,
+  eventually,
+  filedEvent,
+  filingBody,
+  getJson,
+  newCaseNo,
+  node,
+  postJson,
+  testEnv,
+} from '@fed/testing';
+
+// The demo federation booted by the global setup: every node its own process, real Kafka and PostgreSQL.
+const CITY = '150200';
+const DISTRICTS = { '150202': ['150202001001', '150202002003'], '150204': ['150204001002', '150204003001'] };
+const COMMUNITIES = Object.values(DISTRICTS).flat();
+const districtOf = (community: string) => community.slice(0, 6);
+const otherDistrict = (district: string) => (district === '150202' ? '150204' : '150202');
+
+type CaseView = Record<string, unknown> & { caseNo: string; version: number; status: string };
+type EventView = { version: number; eventId: string; type: string; originNode: string; occurredAt: string };
+
+const url = (code: string, path: string) => `${node(code).url}${path}`;
+
+async function caseAt(code: string, caseNo: string): Promise<CaseView | undefined> {
+  const res = await getJson<CaseView>(url(code, `/api/v1/cases/${caseNo}`));
+  return res.status === 200 ? res.body : undefined;
+}
+
+/** The case as `code` holds it, once it holds at least `version`. */
+const awaitCase = (code: string, caseNo: string, version = 1) =>
+  eventually(
+    async () => {
+      const found = await caseAt(code, caseNo);
+      return found && found.version >= version ? found : undefined;
+    },
+    { what: `case ${caseNo} v${version} at ${code}` },
+  );
+
+async function historyAt(code: string, caseNo: string): Promise<Omit<EventView, 'appliedAt'>[]> {
+  const res = await getJson<{ events: (EventView & { appliedAt: string })[] }>(
+    url(code, `/api/v1/cases/${caseNo}/events`),
+  );
+  return res.body.events.map(({ version, eventId, type, originNode, occurredAt }) => ({
+    version,
+    eventId,
+    type,
+    originNode,
+    occurredAt,
+  }));
+}
+
+async function metric(code: string, name: string, labels = ''): Promise<number> {
+  const text = await (await fetch(url(code, '/metrics'))).text();
+  return text
+    .split('\n')
+    .filter((l) => l.startsWith(name) && l.includes(labels))
+    .reduce((sum, l) => sum + Number(l.split(' ').pop()), 0);
+}
+
+async function total(code: string, query = ''): Promise<number> {
+  return (await getJson<{ total: number }>(url(code, `/api/v1/cases?pageSize=1${query}`))).body.total;
+}
+
+describe('the demo federation on real Kafka and PostgreSQL', () => {
+  let producer: Producer;
+  const topic = (code: string) => `${testEnv.namespace}.up.${code}`;
+
+  /** Publishes as `sender` would, straight onto a node's inbound topic. */
+  async function publish(to: string, sender: string, messages: (FederationEvent | Buffer)[]) {
+    await producer.send({
+      topic: topic(to),
+      acks: -1,
+      messages: messages.map((m) => ({
+        key: Buffer.isBuffer(m) ? 'garbage' : m.caseNo,
+        value: Buffer.isBuffer(m) ? m : Buffer.from(encodeEvent(m)),
+        headers: { 'fed-sender': sender },
+      })),
+    });
+  }
+
+  beforeAll(async () => {
+    const kafka = new Kafka({ brokers: testEnv.kafkaBrokers, clientId: 'e2e', logLevel: logLevel.WARN });
+    producer = kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
+    await producer.connect();
+  });
+
+  afterAll(async () => {
+    await producer?.disconnect();
+  });
+
+  it('every node is healthy and knows its place in the federation', async () => {
+    for (const code of [CITY, ...Object.keys(DISTRICTS), ...COMMUNITIES]) {
+      expect((await getJson(url(code, '/health'))).status).toBe(200);
+    }
+    const district = (await getJson(url('150202', '/api/v1/node'))).body;
+    expect(district).toMatchObject({
+      tier: 'district',
+      code: '150202',
+      name: '东河区',
+      parent: { code: CITY, tier: 'city' },
+      children: DISTRICTS['150202'].map((code): unknown =>
+        expect.objectContaining({ code, tier: 'community' }),
+      ),
+    });
+    expect((await getJson(url(CITY, '/api/v1/node'))).body).toMatchObject({ tier: 'city', parent: null });
+  });
+
+  it('cases filed at every community reach their district and the city with identical content and history', async () => {
+    const filed: CaseView[] = [];
+    for (const community of COMMUNITIES) {
+      for (let i = 0; i < 3; i++) {
+        const res = await postJson<CaseView & { applicantPersonal: unknown }>(
+          url(community, '/api/v1/cases'),
+          filingBody(),
+        );
+        expect(res.status).toBe(201);
+        expect(res.body.caseNo.startsWith(community)).toBe(true);
+        filed.push(res.body);
+      }
+    }
+    for (const c of filed) {
+      const community = c.caseNo.slice(0, 12);
+      const atCommunity = await caseAt(community, c.caseNo);
+      // Personal data stays at the community (DESIGN §5); everything else is the replicated record.
+      const { applicantPersonal, ...shared } = atCommunity!;
+      expect(applicantPersonal).toMatchObject({ name: '王小明' });
+      expect(await awaitCase(districtOf(community), c.caseNo)).toEqual(shared);
+      expect(await awaitCase(CITY, c.caseNo)).toEqual(shared);
+      const history = await historyAt(community, c.caseNo);
+      expect(history).toHaveLength(1);
+      expect(await historyAt(districtOf(community), c.caseNo)).toEqual(history);
+      expect(await historyAt(CITY, c.caseNo)).toEqual(history);
+    }
+    // Upper tiers see the applicant masked.
+    expect(JSON.stringify(await caseAt(CITY, filed[0].caseNo))).not.toContain(
+      (filed[0] as unknown as { applicantPersonal: { idNumber: string } }).applicantPersonal.idNumber,
+    );
+
+    // Never sideways: a community's cases are unknown at the other district.
+    for (const c of filed) {
+      const other = otherDistrict(districtOf(c.caseNo.slice(0, 12)));
+      expect((await getJson(url(other, `/api/v1/cases/${c.caseNo}`))).status).toBe(404);
+    }
+    for (const community of COMMUNITIES) {
+      expect(await total(otherDistrict(districtOf(community)), `&communityCode=${community}`)).toBe(0);
+      expect(await total(CITY, `&communityCode=${community}`)).toBeGreaterThanOrEqual(3);
+    }
+  });
+
+  it('applies a redelivered event once, at the district and at the city', async () => {
+    const community = '150204003001';
+    const event = filedEvent(newCaseNo(community));
+    const dupsBefore = await metric('150204', 'fed_events_duplicate_total');
+    await publish('150204', community, [event, event]);
+    await publish('150204', community, [event]);
+    await awaitCase(CITY, event.caseNo);
+    await eventually(
+      async () =>
+        (await metric('150204', 'fed_events_duplicate_total')) >= dupsBefore + 2 ? true : undefined,
+      {
+        what: 'two duplicates counted at the district',
+      },
+    );
+    expect(await historyAt('150204', event.caseNo)).toHaveLength(1);
+    expect(await historyAt(CITY, event.caseNo)).toEqual(await historyAt('150204', event.caseNo));
+    // The district relayed it once, so the city saw no duplicate of it either.
+    const cityStatus = await getJson<{ sources: { node: string; eventsApplied: number }[] }>(
+      url(CITY, '/api/v1/sync/status'),
+    );
+    expect(cityStatus.body.sources.find((s) => s.node === community)?.eventsApplied).toBeGreaterThanOrEqual(
+      1,
+    );
+  });
+
+  it('applies events of one case in version order when they arrive out of order', async () => {
+    const community = '150202002003';
+    const caseNo = newCaseNo(community);
+    const v1 = filedEvent(caseNo);
+    const v2 = acceptedEvent(caseNo, 2);
+    await publish('150202', community, [v2]);
+    await eventually(
+      async () => {
+        const s = await getJson<{ parkedEvents: number }>(url('150202', '/api/v1/sync/status'));
+        return s.body.parkedEvents > 0 ? true : undefined;
+      },
+      { what: 'version 2 parked at the district' },
+    );
+    expect(await caseAt('150202', caseNo)).toBeUndefined();
+    await publish('150202', community, [v1]);
+
+    for (const code of ['150202', CITY]) {
+      const c = await awaitCase(code, caseNo, 2);
+      expect(c).toMatchObject({ version: 2, status: 'accepted' });
+      expect((await historyAt(code, caseNo)).map((e) => [e.version, e.type, e.eventId])).toEqual([
+        [1, 'case.filed', v1.eventId],
+        [2, 'case.accepted', v2.eventId],
+      ]);
+    }
+  });
+
+  it('dead-letters a message that does not decode or is not allowed, counts it, and goes on', async () => {
+    const community = '150202001001';
+    const lettersBefore = await metric('150202', 'fed_events_dead_lettered_total');
+    const good = filedEvent(newCaseNo(community));
+    const foreign = filedEvent(newCaseNo('150204001002'));
+    await publish('150202', community, [Buffer.from('not a protobuf envelope'), foreign]);
+    await publish('150202', '150204001002', [foreign]);
+    await publish('150202', community, [good]);
+
+    await awaitCase(CITY, good.caseNo);
+    await eventually(
+      async () =>
+        (await metric('150202', 'fed_events_dead_lettered_total')) >= lettersBefore + 3 ? true : undefined,
+      {
+        what: 'three dead letters counted',
+      },
+    );
+    expect(
+      await metric('150202', 'fed_events_dead_lettered_total', 'reason="undecodable"'),
+    ).toBeGreaterThanOrEqual(1);
+    expect(await caseAt('150202', foreign.caseNo)).toBeUndefined();
+    expect(await caseAt(CITY, foreign.caseNo)).toBeUndefined();
+    const letters = await getJson<{ items: { reason: string; key: string | null }[] }>(
+      url('150202', '/api/v1/sync/dead-letters'),
+    );
+    expect(letters.body.items.map((l) => l.reason)).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining('does not decode'),
+        expect.stringContaining('origin 150204001002 is not within sender 150202001001'),
+        expect.stringContaining('sender 150204001002 is not a child of 150202'),
+      ]),
+    );
+  });
+
+  describe('bad input at the community API changes nothing', () => {
+    const community = '150202001001';
+
+    it.each([
+      [
+        'an invalid ID check digit',
+        { applicant: { name: '李四', idNumber: '110105194912310021', phone: '13812345678' } },
+        'applicant.idNumber',
+      ],
+      [
+        'a landline phone',
+        { applicant: { name: '李四', idNumber: '11010519491231002X', phone: '04712345678' } },
+        'applicant.phone',
+      ],
+      ['an unknown channel', { channel: 'fax' }, 'channel'],
+      ['formData that is not an object', { formData: 'x' }, 'formData'],
+      ['an unexpected field', { priority: 'high' }, 'priority'],
+    ])('%s: 400 naming the field', async (_what, overrides, field) => {
+      const before = await total(community);
+      const res = await postJson<{ errors: { field: string }[] }>(
+        url(community, '/api/v1/cases'),
+        filingBody(overrides),
+      );
+      expect(res.status).toBe(400);
+      expect(res.body.errors.map((e) => e.field)).toContain(field);
+      expect(await total(community)).toBe(before);
+    });
+
+    it('a body over 1 MB: 413', async () => {
+      const before = await total(community);
+      const res = await fetch(url(community, '/api/v1/cases'), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(filingBody({ formData: { blob: 'x'.repeat(1024 * 1024) } })),
+      });
+      expect(res.status).toBe(413);
+      expect(await total(community)).toBe(before);
+    });
+
+    it('malformed JSON: 400; an unknown route or case: 404', async () => {
+      expect((await postJson(url(community, '/api/v1/cases'), '{"itemCode": ')).status).toBe(400);
+      expect((await getJson(url(community, '/api/v1/nothing-here'))).status).toBe(404);
+      expect((await getJson(url(community, `/api/v1/cases/${newCaseNo(community)}`))).status).toBe(404);
+      expect((await getJson(url(community, '/api/v1/cases?pageSize=5000'))).status).toBe(400);
+    });
+  });
+});

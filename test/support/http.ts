@@ -1,0 +1,22 @@
+/** A JSON response: status and parsed body. */
+export interface JsonResponse<T = Record<string, unknown>> {
+  status: number;
+  body: T;
+}
+
+export async function getJson<T = Record<string, unknown>>(url: string): Promise<JsonResponse<T>> {
+  const res = await fetch(url);
+  return { status: res.status, body: (await res.json()) as T };
+}
+
+export async function postJson<T = Record<string, unknown>>(
+  url: string,
+  body: unknown,
+): Promise<JsonResponse<T>> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  return { status: res.status, body: (await res.json()) as T };
+}
