@@ -1,0 +1,94 @@
+import { INestApplicationContext } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { DataSource } from 'typeorm';
+import { DatabaseHealth, PersistenceModule } from '@fed/persistence';
+import { PlatformModule } from '@fed/platform';
+import { collect, createTestDatabase, eventually, testNodeConfig, uniqueNamespace } from '@fed/testing';
+import { FederationModule } from './federation.module';
+import { KafkaAdapter, KafkaHealth } from './kafka.adapter';
+import { OutboxRelay } from './outbox.relay';
+import { OutboxRepository, OutboxRow } from './outbox.repository';
+import { HEADERS, Topics } from './topics';
+
+describe('OutboxRelay (real PostgreSQL and Kafka)', () => {
+  let app: INestApplicationContext;
+  let db: DataSource;
+  let outbox: OutboxRepository;
+  let relay: OutboxRelay;
+  let kafka: KafkaAdapter;
+  let topic: string;
+
+  beforeAll(async () => {
+    const namespace = uniqueNamespace('outbox');
+    const config = testNodeConfig('150202001001', await createTestDatabase('outbox'), namespace);
+    topic = new Topics(namespace).inbound('150202');
+    const moduleRef = await Test.createTestingModule({
+      imports: [
+        PlatformModule.forRoot(config, [DatabaseHealth, KafkaHealth]),
+        PersistenceModule.forRoot(config),
+        FederationModule,
+      ],
+    }).compile();
+    app = await moduleRef.init();
+    db = app.get(DataSource);
+    outbox = app.get(OutboxRepository);
+    relay = app.get(OutboxRelay);
+    kafka = app.get(KafkaAdapter);
+    await kafka.ensureTopics([topic]);
+  });
+
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  const row = (key: string, n: number): OutboxRow => ({
+    topic,
+    key,
+    value: Buffer.from(`${key}#${n}`),
+    headers: { [HEADERS.sender]: '150202001001' },
+  });
+
+  it('publishes committed rows in order per key, never rolled-back ones, and empties the outbox', async () => {
+    await db.transaction(async (m) => {
+      await outbox.append(m, [row('case-a', 1), row('case-b', 1), row('case-a', 2)]);
+    });
+    await db
+      .transaction(async (m) => {
+        await outbox.append(m, [row('case-rolled-back', 1)]);
+        throw new Error('the business write failed');
+      })
+      .catch(() => undefined);
+    // Rows committed while the relay is busy are published too, after the earlier ones.
+    await Promise.all([3, 4, 5].map((n) => db.transaction((m) => outbox.append(m, [row('case-a', n)]))));
+    relay.wake();
+
+    const received = await collect(kafka, topic, (ms) => ms.filter((m) => m.key === 'case-a').length >= 5);
+    const caseA = received.filter((m) => m.key === 'case-a').map((m) => m.value.toString());
+    expect(caseA.slice(0, 2)).toEqual(['case-a#1', 'case-a#2']);
+    expect([...caseA].sort()).toEqual(['case-a#1', 'case-a#2', 'case-a#3', 'case-a#4', 'case-a#5']);
+    expect(received.filter((m) => m.key === 'case-b').map((m) => m.value.toString())).toEqual(['case-b#1']);
+    expect(received.some((m) => m.key === 'case-rolled-back')).toBe(false);
+    expect(received.every((m) => m.headers[HEADERS.sender] === '150202001001')).toBe(true);
+    await eventually(async () => ((await outbox.backlog()) === 0 ? true : undefined), {
+      what: 'an empty outbox',
+    });
+  });
+
+  it('keeps the rows when publishing fails and publishes them once the relay runs again', async () => {
+    await relay.onApplicationShutdown(); // the relay's loop must not take the row first
+    await db.transaction((m) => outbox.append(m, [row('case-retry', 1)]));
+    await expect(
+      outbox.publishBatch(100, () => Promise.reject(new Error('broker unreachable'))),
+    ).rejects.toThrow('broker unreachable');
+    expect(await outbox.backlog()).toBe(1);
+
+    relay.onApplicationBootstrap();
+    const received = await collect(kafka, topic, (ms) => ms.some((m) => m.key === 'case-retry'));
+    expect(received.filter((m) => m.key === 'case-retry').map((m) => m.value.toString())).toEqual([
+      'case-retry#1',
+    ]);
+    await eventually(async () => ((await outbox.backlog()) === 0 ? true : undefined), {
+      what: 'an empty outbox',
+    });
+  });
+});
