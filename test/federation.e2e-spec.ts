@@ -8,7 +8,10 @@ import {
   getJson,
   newCaseNo,
   node,
+  killNode,
   postJson,
+  restartNode,
+  stopRestartedNodes,
   testEnv,
 } from '@fed/testing';
 
@@ -283,6 +286,64 @@ describe('the demo federation on real Kafka and PostgreSQL', () => {
       expect((await getJson(url(community, '/api/v1/nothing-here'))).status).toBe(404);
       expect((await getJson(url(community, `/api/v1/cases/${newCaseNo(community)}`))).status).toBe(404);
       expect((await getJson(url(community, '/api/v1/cases?pageSize=5000'))).status).toBe(400);
+    });
+  });
+
+  // Last, because it kills nodes the other tests use.
+  describe('when nodes die', () => {
+    afterAll(stopRestartedNodes);
+
+    const appliedFrom = async (code: string, origin: string) => {
+      const status = await getJson<{ sources: { node: string; eventsApplied: number }[] }>(
+        url(code, '/api/v1/sync/status'),
+      );
+      return status.body.sources.find((s) => s.node === origin)?.eventsApplied ?? 0;
+    };
+
+    it('loses nothing and counts nothing twice when the district and the city are killed while cases flow', async () => {
+      const community = '150204001002';
+      const district = node('150204');
+      const city = node(CITY);
+      const before = {
+        district: await appliedFrom('150204', community),
+        city: await appliedFrom(CITY, community),
+      };
+      const filed: string[] = [];
+      const fileCases = async (n: number) => {
+        for (let i = 0; i < n; i += 10) {
+          const batch = await Promise.all(
+            Array.from({ length: 10 }, () =>
+              postJson<{ caseNo: string }>(url(community, '/api/v1/cases'), filingBody()),
+            ),
+          );
+          for (const res of batch) {
+            expect(res.status).toBe(201);
+            filed.push(res.body.caseNo);
+          }
+        }
+      };
+
+      await fileCases(40);
+      killNode(district.pid); // while it is applying and relaying what was just filed
+      await fileCases(40); // the community keeps filing while its district is down
+      killNode(city.pid);
+      await fileCases(40);
+      restartNode(district);
+      restartNode(city);
+
+      await eventually(
+        async () => ((await appliedFrom(CITY, community)) >= before.city + filed.length ? true : undefined),
+        {
+          what: `all ${filed.length} cases applied at the city`,
+          timeoutMs: 45000,
+        },
+      );
+      expect(await appliedFrom('150204', community)).toBe(before.district + filed.length);
+      expect(await appliedFrom(CITY, community)).toBe(before.city + filed.length);
+      for (const caseNo of filed) {
+        const history = await historyAt(CITY, caseNo);
+        expect(history.map((e) => e.version)).toEqual([1]);
+      }
     });
   });
 });

@@ -3,3 +3,4 @@ export * from './events';
 export * from './kafka';
 export * from './test-env';
 export * from './http';
+export * from './processes';

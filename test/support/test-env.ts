@@ -11,6 +11,9 @@ export interface TestNode {
   name: string;
   parent?: string;
   url: string;
+  port: number;
+  pid: number;
+  logFile: string;
   databaseUrl: string;
 }
 

@@ -1,0 +1,47 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { openSync, closeSync } from 'node:fs';
+import { testEnv, TestNode } from './test-env';
+
+/** A node process this test started again after killing the original. */
+const restarted = new Set<ChildProcess>();
+
+/** Kills a node the hard way: no shutdown hook, no offset commit, no goodbye. */
+export function killNode(pid: number): void {
+  process.kill(pid, 'SIGKILL');
+}
+
+/** Starts `node` again as the global setup did: same port, database, namespace and topology. */
+export function restartNode(node: TestNode & { port: number; logFile: string }): ChildProcess {
+  const out = openSync(node.logFile, 'a');
+  const child = spawn(process.execPath, ['--enable-source-maps', `dist/apps/${node.tier}/src/main.js`], {
+    cwd: process.cwd(),
+    env: {
+      ...process.env,
+      FED_NODE_CODE: node.code,
+      FED_TOPOLOGY: process.env.FED_TEST_TOPOLOGY ?? `${process.cwd()}/deploy/topology/demo.json`,
+      FED_HTTP_PORT: String(node.port),
+      DATABASE_URL: node.databaseUrl,
+      KAFKA_BROKERS: testEnv.kafkaBrokers.join(','),
+      FED_NAMESPACE: testEnv.namespace,
+    },
+    stdio: ['ignore', out, out],
+  });
+  closeSync(out);
+  restarted.add(child);
+  return child;
+}
+
+/** Stops every node this test restarted (the global teardown only knows the originals). */
+export async function stopRestartedNodes(): Promise<void> {
+  await Promise.all(
+    [...restarted].map(
+      (child) =>
+        new Promise<void>((resolve) => {
+          if (child.exitCode !== null || child.signalCode !== null) return resolve();
+          child.once('exit', () => resolve());
+          child.kill('SIGTERM');
+        }),
+    ),
+  );
+  restarted.clear();
+}
