@@ -208,6 +208,24 @@ describe('the demo federation on real Kafka and PostgreSQL', () => {
     }
   });
 
+  it('sets aside an event the database refuses (an event id reused for another case) and applies the rest', async () => {
+    const community = '150202002003';
+    const first = filedEvent(newCaseNo(community));
+    const reused = filedEvent(newCaseNo(community), { eventId: first.eventId });
+    const after = filedEvent(newCaseNo(community));
+    await publish('150202', community, [first, reused, after]);
+
+    await awaitCase(CITY, after.caseNo);
+    expect(await caseAt('150202', first.caseNo)).toBeDefined();
+    expect(await caseAt('150202', reused.caseNo)).toBeUndefined();
+    const letters = await getJson<{ items: { reason: string; key: string | null }[] }>(
+      url('150202', '/api/v1/sync/dead-letters'),
+    );
+    expect(letters.body.items.find((l) => l.key === reused.caseNo)?.reason).toMatch(
+      /^cannot be applied: .*uq_case_event_event_id/,
+    );
+  });
+
   it('dead-letters a message that does not decode or is not allowed, counts it, and goes on', async () => {
     const community = '150202001001';
     const lettersBefore = await metric('150202', 'fed_events_dead_lettered_total');
@@ -259,6 +277,13 @@ describe('the demo federation on real Kafka and PostgreSQL', () => {
       ['an unknown channel', { channel: 'fax' }, 'channel'],
       ['formData that is not an object', { formData: 'x' }, 'formData'],
       ['an unexpected field', { priority: 'high' }, 'priority'],
+      ['a form over 64 KiB', { formData: { blob: 'x'.repeat(70 * 1024) } }, 'formData'],
+      ['a NUL in the form', { formData: { note: 'a\u0000b' } }, 'formData'],
+      [
+        'a NUL in the name',
+        { applicant: { name: '李\u0000四', idNumber: '11010519491231002X', phone: '13812345678' } },
+        'applicant.name',
+      ],
     ])('%s: 400 naming the field', async (_what, overrides, field) => {
       const before = await total(community);
       const res = await postJson<{ errors: { field: string }[] }>(
@@ -278,6 +303,16 @@ describe('the demo federation on real Kafka and PostgreSQL', () => {
         body: JSON.stringify(filingBody({ formData: { blob: 'x'.repeat(1024 * 1024) } })),
       });
       expect(res.status).toBe(413);
+      expect(await total(community)).toBe(before);
+    });
+
+    it('a body nesting deeper than 32 levels: 400 before validation walks it', async () => {
+      const before = await total(community);
+      const deep = '{"d":'.repeat(100_000) + '1' + '}'.repeat(100_000);
+      const body = JSON.stringify(filingBody()).replace('"formData":{', `"formData":{"deep":${deep},`);
+      const res = await postJson<{ message: string }>(url(community, '/api/v1/cases'), body);
+      expect(res.status).toBe(400);
+      expect(res.body.message).toContain('nests deeper than 32 levels');
       expect(await total(community)).toBe(before);
     });
 

@@ -1,13 +1,10 @@
-import { randomUUID } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
 import { CASE_ACCEPTED, CASE_FILED, CaseSnapshot, encodeEvent, FederationEvent } from '@fed/contracts';
 import type { InboundEvent, MessagePosition } from '@fed/federation';
 
-let seq = 0;
-
-/** A fresh case number of `community`, unique within the test run. */
+/** A fresh case number of `community`, unique within the test run (random: jest workers share no counter). */
 export function newCaseNo(community: string): string {
-  seq++;
-  return `${community}20261126${String(Date.now() % 1e6).padStart(6, '0')}${String(seq).padStart(4, '0')}`;
+  return `${community}20261126${String(randomInt(1e9)).padStart(10, '0')}`;
 }
 
 /** The topology-consistent record of a case filed at one of the demo communities. */

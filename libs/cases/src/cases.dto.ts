@@ -2,12 +2,15 @@ import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
 
 export const MAX_PAGE_SIZE = 200;
+/** Deeper pages are refused: use filters (and, later, keyset cursors) instead. */
+export const MAX_PAGE = 10_000;
 
 export class ListCasesQuery {
   @IsOptional()
   @Type(() => Number)
   @IsInt()
   @Min(1)
+  @Max(MAX_PAGE)
   page = 1;
 
   @IsOptional()

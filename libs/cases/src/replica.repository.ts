@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { FederationEvent } from '@fed/contracts';
 import { CurrentCase } from './case.fold';
 import { CASE_COLUMNS, CaseRow, rowToSnapshot, snapshotColumns, UPSERT_CASES_SQL } from './case.row';
@@ -41,6 +41,13 @@ export interface SourceProgress {
 /** The SQL of applying inbound events; every method runs inside the caller's transaction. */
 @Injectable()
 export class ReplicaRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** Runs `work` in one database transaction: a batch is applied entirely or not at all. */
+  transaction<T>(work: (m: EntityManager) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction(work);
+  }
+
   /** Current state of the cases, locked until the transaction ends. */
   async lockCases(m: EntityManager, caseNos: string[]): Promise<Map<string, CurrentCase>> {
     const rows: CaseRow[] = await m.query(
@@ -142,7 +149,7 @@ export class ReplicaRepository {
       `INSERT INTO sync_source (origin_node, origin_tier, events_applied, duplicates_skipped, last_event_at,
                                 last_applied_at, last_delay_ms)
        SELECT o, t, a, d, e, CASE WHEN a > 0 THEN now() END, l
-       FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[], $5::timestamptz[], $6::int[])
+       FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[], $5::timestamptz[], $6::bigint[])
          AS p(o, t, a, d, e, l)
        ON CONFLICT (origin_node) DO UPDATE SET
          events_applied = sync_source.events_applied + EXCLUDED.events_applied,

@@ -1,5 +1,4 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { CASE_FILED, decodeEvent, FederationEvent } from '@fed/contracts';
 import {
   HEADERS,
@@ -33,7 +32,6 @@ export class ReplicaService {
   private readonly topics: Topics;
 
   constructor(
-    private readonly dataSource: DataSource,
     private readonly replica: ReplicaRepository,
     private readonly outbox: OutboxRepository,
     private readonly relay: OutboxRelay,
@@ -64,7 +62,7 @@ export class ReplicaService {
         });
     }
 
-    const outcome = await this.dataSource.transaction(async (m) => {
+    const outcome = await this.replica.transaction(async (m) => {
       const caseNos = [...new Set(accepted.map((c) => c.event.caseNo))];
       const current = await this.replica.lockCases(m, caseNos);
       const parked = (await this.replica.takeParked(m, caseNos)).map((p) => this.unpark(p));
@@ -92,13 +90,12 @@ export class ReplicaService {
       const inboundDuplicates = plan.duplicates.filter((d) => d.position);
       await this.replica.recordProgress(m, this.progress(plan.apply, inboundDuplicates));
       await this.outbox.append(m, [...this.relayRows(plan.apply), ...this.deadLetterRows(fresh)]);
-      return { plan, fresh, inboundDuplicates, parkedBefore: parked.length };
+      return { plan, fresh, inboundDuplicates };
     });
 
     this.afterCommit(outcome.plan.apply, outcome.inboundDuplicates, outcome.fresh);
-    if (outcome.plan.park.length > outcome.parkedBefore) {
-      this.metrics.eventsParked.inc(outcome.plan.park.length - outcome.parkedBefore);
-    }
+    const newlyParked = outcome.plan.park.filter((c) => c.position).length;
+    if (newlyParked > 0) this.metrics.eventsParked.inc(newlyParked);
     if (outcome.plan.apply.length > 0 || outcome.fresh.length > 0) this.relay.wake();
   }
 

@@ -36,7 +36,7 @@ export class SyncController {
         lastEventAt: r?.last_event_at?.toISOString() ?? null,
         lastAppliedAt: r?.last_applied_at?.toISOString() ?? null,
         /** Delay between the newest event's occurrence at its origin and its application here. */
-        lastApplyDelayMs: r?.last_delay_ms ?? null,
+        lastApplyDelayMs: r?.last_delay_ms != null ? Number(r.last_delay_ms) : null,
         /** Time since the newest event applied from this source occurred. */
         sinceLastEventMs: r?.last_event_at ? now - r.last_event_at.getTime() : null,
       };

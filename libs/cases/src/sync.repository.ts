@@ -8,7 +8,7 @@ export interface SourceRow {
   duplicates_skipped: string;
   last_event_at: Date | null;
   last_applied_at: Date | null;
-  last_delay_ms: number | null;
+  last_delay_ms: string | null;
 }
 
 @Injectable()

@@ -9,6 +9,7 @@ import {
   CaseRecord,
   CaseRecordSchema,
   Channel,
+  MaskedApplicantSchema,
 } from './gen/fed/v1/case_pb';
 import { EventEnvelope, EventEnvelopeSchema, Tier } from './gen/fed/v1/envelope_pb';
 
@@ -21,7 +22,7 @@ const record: CaseSnapshot = {
   communityCode: COMMUNITY,
   districtCode: '150202',
   cityCode: '150200',
-  itemCode: '150200-MZ-001 最低生活保障',
+  itemCode: '150200-MZ-001',
   channel: 'wechat',
   applicant: { name: '王*明', idNumber: '150202********1234', phone: '139****0001' },
   formData: {
@@ -154,7 +155,7 @@ describe('encodeEvent → decodeEvent', () => {
     if (decoded.body.type !== CASE_FILED) throw new Error(`decoded as ${decoded.body.type}`);
     expect(decoded.body.record.formData).toStrictEqual(record.formData);
     expect(decoded.body.record.applicant.name).toBe('王*明');
-    expect(decoded.body.record.itemCode).toBe('150200-MZ-001 最低生活保障');
+    expect(decoded.body.record.itemCode).toBe('150200-MZ-001');
     expect(decoded.body.record.filedAt).toBe('2026-11-26T01:02:03.456Z');
   });
 
@@ -225,7 +226,40 @@ describe('decodeEvent', () => {
     ['a caseNo without a sequence', envelope({ caseNo: `${COMMUNITY}20261126` }), /^caseNo is malformed$/],
     ['a caseNo with letters', envelope({ caseNo: `${COMMUNITY}2026112600000A` }), /^caseNo is malformed$/],
     ['a too long caseNo', envelope({ caseNo: `${CASE_NO}12345` }), /^caseNo is malformed$/],
-    ['version 0', envelope({ caseVersion: 0 }), /^caseVersion must be at least 1$/],
+    ['version 0', envelope({ caseVersion: 0 }), /^caseVersion must be between 1 and 2147483647$/],
+    [
+      'a NUL in the applicant name',
+      envelope({
+        payload: filedPayload({
+          applicant: create(MaskedApplicantSchema, {
+            name: '王\u0000明',
+            idNumber: '150202********1234',
+            phone: '139****0001',
+          }),
+        }),
+      }),
+      /^record.applicant.name contains control characters$/,
+    ],
+    [
+      'an escaped NUL in the form',
+      envelope({ payload: filedPayload({ formDataJson: '{"a":"\\u0000"}' }) }),
+      /contains NUL$/,
+    ],
+    [
+      'a malformed item code',
+      envelope({ payload: filedPayload({ itemCode: 'x' }) }),
+      /^record.itemCode is malformed$/,
+    ],
+    [
+      'a version beyond a PostgreSQL integer',
+      envelope({ caseVersion: 2 ** 31 }),
+      /^caseVersion must be between 1/,
+    ],
+    [
+      'an instant before 1970',
+      envelope({ occurredAt: timestampFromDate(new Date('1969-12-31T23:59:59Z')) }),
+      /^occurredAt is out of range/,
+    ],
     ['no occurredAt', envelope({ occurredAt: undefined }), /^occurredAt is missing$/],
     ['an unknown eventType', envelope({ eventType: 'case.closed' }), /^unknown eventType "case.closed"$/],
     ['no eventType', envelope({ eventType: '' }), /^unknown eventType ""$/],

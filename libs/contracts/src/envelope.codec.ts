@@ -24,6 +24,17 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** 12-digit community code, 8-digit filing date, then a sequence of at least 6 digits. */
 export const CASE_NO_PATTERN = /^\d{12}\d{8}\d{6,10}$/;
 const NODE_CODE = /^\d{6}(\d{6})?$/;
+const DISTRICT_CODE = /^\d{6}$/;
+const COMMUNITY_CODE = /^\d{12}$/;
+const ITEM_CODE = /^[A-Za-z0-9][A-Za-z0-9-]{2,39}$/;
+const STATUS = /^[a-z][a-z-]{0,39}$/;
+/** Control characters (NUL above all) are refused: PostgreSQL text and jsonb cannot hold NUL. */
+// eslint-disable-next-line no-control-regex -- refusing control characters is the point
+const CONTROL = /[\u0000-\u001f\u007f]/;
+const MAX_VERSION = 2_147_483_647;
+/** Instants outside these years are nonsense for a case, and beyond what PostgreSQL timestamptz holds. */
+const MIN_YEAR = 1970;
+const MAX_YEAR = 9999;
 
 const TIER_TO_WIRE: Record<TierName, Tier> = {
   community: Tier.COMMUNITY,
@@ -111,7 +122,10 @@ export function decodeEvent(bytes: Uint8Array): FederationEvent {
   const originTier = TIER_FROM_WIRE.get(env.originTier);
   if (!originTier) throw new ContractError('originTier is missing');
   if (!CASE_NO_PATTERN.test(env.caseNo)) throw new ContractError('caseNo is malformed');
-  if (env.caseVersion < 1) throw new ContractError('caseVersion must be at least 1');
+  // Stored as a PostgreSQL integer at every tier.
+  if (env.caseVersion < 1 || env.caseVersion > MAX_VERSION) {
+    throw new ContractError(`caseVersion must be between 1 and ${MAX_VERSION}`);
+  }
   const occurredAt = dateOf(env.occurredAt, 'occurredAt');
   const supported = SCHEMA_VERSIONS[env.eventType];
   if (supported === undefined) throw new ContractError(`unknown eventType "${env.eventType}"`);
@@ -151,8 +165,21 @@ function decodeBody(eventType: string, payload: Uint8Array): CaseEventBody {
   if (!channel) throw new ContractError('record.channel is missing');
   const filedAt = dateOf(r.filedAt, 'record.filedAt');
   if (!r.applicant) throw new ContractError('record.applicant is missing');
+  check(r.communityCode, COMMUNITY_CODE, 'record.communityCode');
+  check(r.districtCode, DISTRICT_CODE, 'record.districtCode');
+  check(r.cityCode, DISTRICT_CODE, 'record.cityCode');
+  check(r.itemCode, ITEM_CODE, 'record.itemCode');
+  check(r.status, STATUS, 'record.status');
+  check(r.handlingNode, NODE_CODE, 'record.handlingNode');
+  text(r.applicant.name, 'record.applicant.name', 64);
+  text(r.applicant.idNumber, 'record.applicant.idNumber', 32);
+  text(r.applicant.phone, 'record.applicant.phone', 32);
   if (!r.caseNo.startsWith(r.communityCode) || !r.communityCode.startsWith(r.districtCode)) {
     throw new ContractError('record codes do not nest: caseNo ⊂ community ⊂ district');
+  }
+  // PostgreSQL jsonb refuses NUL (raw or escaped).
+  if (r.formDataJson.includes('\\u0000') || r.formDataJson.includes('\u0000')) {
+    throw new ContractError('record.formDataJson contains NUL');
   }
   let formData: unknown;
   try {
@@ -202,6 +229,22 @@ function dateOf(ts: Timestamp | undefined, field: string): Date {
   if (!ts) throw new ContractError(`${field} is missing`);
   if (ts.nanos < 0 || ts.nanos > 999_999_999) throw new ContractError(`${field} has invalid nanos`);
   const date = timestampDate(ts);
-  if (!Number.isFinite(date.getTime())) throw new ContractError(`${field} is out of range`);
+  const year = date.getUTCFullYear();
+  if (!Number.isFinite(date.getTime()) || year < MIN_YEAR || year > MAX_YEAR) {
+    throw new ContractError(`${field} is out of range (years ${MIN_YEAR}–${MAX_YEAR})`);
+  }
   return date;
+}
+
+function check(value: string, pattern: RegExp, field: string): string {
+  if (!pattern.test(value)) throw new ContractError(`${field} is malformed`);
+  return value;
+}
+
+/** Free text: bounded and without control characters. */
+function text(value: string, field: string, maxLength = 200): string {
+  if (value.length === 0 || value.length > maxLength)
+    throw new ContractError(`${field} must be 1–${maxLength} characters`);
+  if (CONTROL.test(value)) throw new ContractError(`${field} contains control characters`);
+  return value;
 }

@@ -4,6 +4,7 @@ import { Consumer, EachBatchPayload, KafkaMessage } from 'kafkajs';
 import { isObservable, lastValueFrom } from 'rxjs';
 import { ContractError, decodeEvent, FederationEvent } from '@fed/contracts';
 import { Metrics, NODE_CONFIG, NodeConfig } from '@fed/platform';
+import { asBatchFailure, BatchFailure } from './failure';
 import { KafkaAdapter, PartitionLag } from './kafka.adapter';
 import { HEADERS, Topics } from './topics';
 
@@ -177,31 +178,74 @@ export class FederationServer extends Server implements CustomTransportStrategy 
     return batch;
   }
 
+  /**
+   * Applies a chunk, retrying transient failures with backoff. A permanent failure (data the database
+   * refuses, a bug triggered by one message) splits the chunk in halves until the culprit is alone;
+   * that message is then dead-lettered with the reason, and the rest is applied: one bad message never
+   * blocks the ones behind it. Returns false when the consumer stops or loses the partition.
+   */
   private async applyWithRetry(batch: InboundBatch, payload: EachBatchPayload): Promise<boolean> {
-    const handler = this.getHandlerByPattern(FEDERATION_BATCH);
-    if (!handler) throw new Error(`no @EventPattern('${FEDERATION_BATCH}') handler is registered`);
     for (let attempt = 0; payload.isRunning() && !payload.isStale(); attempt++) {
       const timer = this.metrics.applyBatchSeconds.startTimer();
+      let failure: BatchFailure;
       try {
-        const result: unknown = await handler(batch);
-        if (isObservable(result)) await lastValueFrom(result, { defaultValue: undefined });
+        await this.dispatch(batch);
         timer();
         return true;
       } catch (e) {
-        const delay = Math.min(10000, 200 * 2 ** attempt);
+        failure = asBatchFailure(e);
+      }
+      const size = batch.events.length + batch.rejects.length;
+      const where = {
+        topic: payload.batch.topic,
+        partition: payload.batch.partition,
+        firstOffset: (batch.events[0] ?? batch.rejects[0])?.position.offset,
+        size,
+        err: failure.message,
+        code: failure.code,
+      };
+      if (!failure.transient && size > 1) {
+        this.log.warn({ msg: 'a batch was refused; splitting it to find the culprit', ...where });
+        const [first, second] = halves(batch);
+        return (await this.applyWithRetry(first, payload)) && this.applyWithRetry(second, payload);
+      }
+      if (!failure.transient && batch.events.length === 1) {
+        const { position, raw, event } = batch.events[0];
         this.log.error({
-          msg: 'applying a batch failed; retrying',
-          err: (e as Error).message,
-          topic: this.topic,
-          size: batch.events.length + batch.rejects.length,
-          attempt,
-          retryInMs: delay,
+          msg: 'an event cannot be applied; dead-lettering it',
+          ...where,
+          caseNo: event.caseNo,
+          messageId: event.eventId,
         });
-        await new Promise((r) => setTimeout(r, delay));
-        await payload.heartbeat().catch(() => undefined);
+        return this.applyWithRetry(
+          { events: [], rejects: [{ position, raw, reason: `cannot be applied: ${failure.message}` }] },
+          payload,
+        );
+      }
+      // Transient, or a dead letter that cannot even be recorded: the database must come back first.
+      const delay = Math.min(10000, 200 * 2 ** attempt);
+      this.log.error({ msg: 'applying a batch failed; retrying', ...where, attempt, retryInMs: delay });
+      await new Promise((r) => setTimeout(r, delay));
+      try {
+        await payload.heartbeat();
+      } catch (e) {
+        // The group is rebalancing or this member was evicted: give the partition back, uncommitted.
+        this.log.warn({
+          msg: 'heartbeat failed while retrying; leaving the batch to the group',
+          err: (e as Error).message,
+        });
+        return false;
       }
     }
     return false;
+  }
+
+  /** Hands a batch to the `FEDERATION_BATCH` handler, through Nest's pipes and exception filters. */
+  private async dispatch(batch: InboundBatch): Promise<void> {
+    const handler = this.getHandlerByPattern(FEDERATION_BATCH);
+    if (!handler) throw new Error(`no @EventPattern('${FEDERATION_BATCH}') handler is registered`);
+    const result: unknown = await handler(batch);
+    if (isObservable(result)) await lastValueFrom(result, { defaultValue: undefined });
   }
 
   private async refreshLag(): Promise<void> {
@@ -215,4 +259,18 @@ export class FederationServer extends Server implements CustomTransportStrategy 
       this.log.warn({ msg: 'consumer lag not measured', err: (e as Error).message });
     }
   }
+}
+
+/** Splits a batch in two, keeping message order within each half. */
+function halves(batch: InboundBatch): [InboundBatch, InboundBatch] {
+  const all = [
+    ...batch.events.map((e) => ({ offset: BigInt(e.position.offset), event: e })),
+    ...batch.rejects.map((r) => ({ offset: BigInt(r.position.offset), reject: r })),
+  ].sort((a, b) => (a.offset < b.offset ? -1 : a.offset > b.offset ? 1 : 0));
+  const mid = Math.ceil(all.length / 2);
+  const part = (items: typeof all): InboundBatch => ({
+    events: items.flatMap((i) => ('event' in i && i.event ? [i.event] : [])),
+    rejects: items.flatMap((i) => ('reject' in i && i.reject ? [i.reject] : [])),
+  });
+  return [part(all.slice(0, mid)), part(all.slice(mid))];
 }

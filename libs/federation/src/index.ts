@@ -4,3 +4,4 @@ export * from './kafka.adapter';
 export * from './outbox.relay';
 export * from './outbox.repository';
 export * from './topics';
+export * from './failure';

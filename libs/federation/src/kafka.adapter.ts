@@ -16,6 +16,27 @@ export interface PartitionLag {
   lag: number;
 }
 
+/** Bytes of message values per produce request; the broker's default limit per batch is about 1 MiB. */
+const MAX_REQUEST_BYTES = 512 * 1024;
+
+/** Consecutive runs of messages whose values add up to at most `limit` bytes (a larger one goes alone). */
+export function chunksByBytes<T extends { value: Buffer }>(messages: T[], limit: number): T[][] {
+  const chunks: T[][] = [];
+  let current: T[] = [];
+  let bytes = 0;
+  for (const m of messages) {
+    if (current.length > 0 && bytes + m.value.length > limit) {
+      chunks.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(m);
+    bytes += m.value.length;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
+}
+
 const KAFKA_LOG_LEVELS: Record<number, 'error' | 'warn' | 'log' | 'debug'> = {
   [logLevel.ERROR]: 'error',
   [logLevel.WARN]: 'warn',
@@ -47,8 +68,23 @@ export class KafkaAdapter implements OnModuleDestroy {
     });
   }
 
-  /** Publishes messages with acks from all in-sync replicas; order per key is kept (one request in flight). */
+  /**
+   * Publishes messages with acks from all in-sync replicas; order per key is kept (one request in flight).
+   * Large sets go in several requests, each well under the broker's message size limit. After a failure
+   * the producer is replaced: kafkajs' idempotent producer can be left with stale sequence numbers.
+   */
   async publish(messages: OutgoingMessage[]): Promise<void> {
+    try {
+      for (const chunk of chunksByBytes(messages, MAX_REQUEST_BYTES)) await this.send(chunk);
+    } catch (e) {
+      const stale = this.producer;
+      this.producer = undefined;
+      await stale?.then((p) => p.disconnect()).catch(() => undefined);
+      throw e;
+    }
+  }
+
+  private async send(messages: OutgoingMessage[]): Promise<void> {
     if (messages.length === 0) return;
     const byTopic = new Map<string, { key: string; value: Buffer; headers: Record<string, string> }[]>();
     for (const m of messages) {
@@ -71,7 +107,14 @@ export class KafkaAdapter implements OnModuleDestroy {
     if (missing.length === 0) return;
     await admin.createTopics({
       waitForLeaders: true,
-      topics: missing.map((topic) => ({ topic, numPartitions: TOPIC_PARTITIONS, replicationFactor: -1 })),
+      topics: missing.map((topic) => ({
+        topic,
+        numPartitions: TOPIC_PARTITIONS,
+        replicationFactor: -1,
+        // The outbox forgets a row once Kafka has it: the topic must keep it until every tier below
+        // has caught up, however long a node was away. Size-based or tiered retention is an operator's call.
+        configEntries: [{ name: 'retention.ms', value: '-1' }],
+      })),
     });
   }
 

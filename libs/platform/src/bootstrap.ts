@@ -24,7 +24,8 @@ export async function runNode(
   const app = await NestFactory.create<NestFastifyApplication>(
     appModule(config),
     new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES }),
-    { logger, abortOnError: false },
+    // bodyParser off: configureHttp installs the JSON parser (with its nesting limit) itself.
+    { logger, abortOnError: false, bodyParser: false },
   );
   configureHttp(app);
   app.enableShutdownHooks();
@@ -37,8 +38,29 @@ export async function runNode(
   return app;
 }
 
+/** JSON bodies nesting deeper are refused with 400 before validation walks them recursively. */
+export const MAX_JSON_DEPTH = 32;
+
 /** The HTTP edge every node shares; also used by tests that boot a module in-process. */
 export function configureHttp(app: NestFastifyApplication): void {
+  const fastify = app.getHttpAdapter().getInstance();
+  const parseJson = fastify.getDefaultJsonParser('error', 'ignore');
+  fastify.removeContentTypeParser('application/json');
+  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    // parseAs 'string' hands a string; the default parser keeps Fastify's prototype-poisoning guard.
+    void parseJson(request, body as string, (error: Error | null, value?: unknown) => {
+      if (error) return done(error, undefined);
+      if (nestsDeeperThan(value, MAX_JSON_DEPTH)) {
+        return done(
+          Object.assign(new Error(`JSON body nests deeper than ${MAX_JSON_DEPTH} levels`), {
+            statusCode: 400,
+          }),
+          undefined,
+        );
+      }
+      done(null, value);
+    });
+  });
   app.useGlobalPipes(
     new ValidationPipe({
       whitelist: true,
@@ -63,4 +85,16 @@ function flatten(errors: ValidationError[], prefix = ''): { field: string; messa
     const own = e.constraints ? [{ field, messages: Object.values(e.constraints) }] : [];
     return [...own, ...flatten(e.children ?? [], `${field}.`)];
   });
+}
+
+/** Iterative, so a hostile body cannot exhaust the stack while being measured. */
+export function nestsDeeperThan(value: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (typeof v !== 'object' || v === null) continue;
+    if (depth > max) return true;
+    for (const child of Object.values(v)) stack.push([child, depth + 1]);
+  }
+  return false;
 }

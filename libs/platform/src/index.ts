@@ -6,3 +6,4 @@ export * from './logger';
 export * from './metrics';
 export * from './platform.module';
 export * from './topology';
+export * from './micro-batcher';

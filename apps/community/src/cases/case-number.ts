@@ -19,6 +19,9 @@ export function formatCaseNo(communityCode: string, filedAt: Date, seq: number):
   if (!/^\d{12}$/.test(communityCode)) throw new Error(`community code ${communityCode} is not 12 digits`);
   if (!Number.isSafeInteger(seq) || seq < 0)
     throw new Error(`case sequence ${seq} is not a non-negative integer`);
-  const date = SHANGHAI_DATE.format(filedAt).replaceAll('-', '');
+  // formatToParts, not format: the part order of a locale is not guaranteed (small-icu builds fall back to en-US).
+  const part = (type: Intl.DateTimeFormatPartTypes) =>
+    SHANGHAI_DATE.formatToParts(filedAt).find((p) => p.type === type)?.value;
+  const date = `${part('year')}${part('month')}${part('day')}`;
   return `${communityCode}${date}${String(seq).padStart(CASE_SEQ_DIGITS, '0')}`;
 }

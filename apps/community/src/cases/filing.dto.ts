@@ -3,11 +3,14 @@ import { IsIn, IsNotEmpty, IsObject, IsString, Length, Matches, ValidateNested }
 import { CHANNELS, ChannelName } from '@fed/contracts';
 import { normalizeMobile, normalizeResidentIdNumber } from './applicant.rules';
 import { IsMainlandMobile, IsResidentIdNumber } from './applicant.validators';
+import { IsFormData } from './form-data.validator';
 
 export class ApplicantDto {
   @IsString()
   @IsNotEmpty()
   @Length(1, 50)
+  // eslint-disable-next-line no-control-regex -- refusing control characters is the point
+  @Matches(/^[^\u0000-\u001f\u007f]+$/, { message: 'name must not contain control characters' })
   name!: string;
 
   @Transform(({ value }) => normalizeResidentIdNumber(value))
@@ -33,6 +36,6 @@ export class FileCaseDto {
   @IsIn(CHANNELS)
   channel!: ChannelName;
 
-  @IsObject()
+  @IsFormData()
   formData!: Record<string, unknown>;
 }

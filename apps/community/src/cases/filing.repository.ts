@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { CaseSnapshot, FederationEvent } from '@fed/contracts';
 import { OutboxRow } from '@fed/federation';
+import { MicroBatcher } from '@fed/platform';
 import { CASE_NO_BLOCK } from './case-number';
 
 export interface ApplicantPersonal {
@@ -22,6 +23,7 @@ export interface FiledCase {
 @Injectable()
 export class FilingRepository {
   private block?: Promise<{ next: number; end: number }>;
+  private readonly batcher = new MicroBatcher<FiledCase>((cases) => this.insertMany(cases));
 
   constructor(private readonly dataSource: DataSource) {}
 
@@ -35,40 +37,55 @@ export class FilingRepository {
     }
   }
 
-  /** Case, first event, applicant's personal data and outbox row: one statement, so one transaction. */
-  async insert(c: FiledCase): Promise<void> {
-    const s = c.snapshot;
+  /**
+   * Stores a new case with its first event, the applicant's personal data and the outbox row, atomically.
+   * Filings arriving together share one statement and one commit (group commit).
+   */
+  insert(c: FiledCase): Promise<void> {
+    return this.batcher.add(c);
+  }
+
+  /** All of them in one statement, so one transaction: each case with its event, personal data and outbox row. */
+  private async insertMany(cases: FiledCase[]): Promise<void> {
+    const col = <V>(f: (c: FiledCase) => V) => cases.map(f);
     await this.dataSource.query(
       `WITH new_case AS (
          INSERT INTO case_record (case_no, version, community_code, district_code, city_code, item_code, channel,
                                   status, applicant, form_data, filed_at, handling_node)
-         VALUES ($1, 1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)),
+         SELECT c, 1, cc, dc, ci, it, ch, st, ap, fd, fa, hn
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+                     $8::jsonb[], $9::jsonb[], $10::timestamptz[], $11::text[])
+           AS t(c, cc, dc, ci, it, ch, st, ap, fd, fa, hn)),
        new_event AS (
          INSERT INTO case_event (case_no, version, event_id, event_type, origin_node, occurred_at, envelope)
-         VALUES ($1, 1, $12, $13, $2, $10, $14)),
+         SELECT c, 1, e, et, cc, fa, env
+         FROM unnest($1::text[], $12::uuid[], $13::text[], $2::text[], $10::timestamptz[], $14::bytea[])
+           AS t(c, e, et, cc, fa, env)),
        personal AS (
-         INSERT INTO case_applicant (case_no, name, id_number, phone) VALUES ($1, $15, $16, $17))
-       INSERT INTO outbox (topic, message_key, payload, headers) VALUES ($18, $1, $14, $19)`,
+         INSERT INTO case_applicant (case_no, name, id_number, phone)
+         SELECT * FROM unnest($1::text[], $15::text[], $16::text[], $17::text[]))
+       INSERT INTO outbox (topic, message_key, payload, headers)
+       SELECT * FROM unnest($18::text[], $1::text[], $14::bytea[], $19::jsonb[])`,
       [
-        s.caseNo,
-        s.communityCode,
-        s.districtCode,
-        s.cityCode,
-        s.itemCode,
-        s.channel,
-        s.status,
-        JSON.stringify(s.applicant),
-        JSON.stringify(s.formData),
-        s.filedAt,
-        s.handlingNode,
-        c.event.eventId,
-        c.event.body.type,
-        c.raw,
-        c.personal.name,
-        c.personal.idNumber,
-        c.personal.phone,
-        c.outbox.topic,
-        JSON.stringify(c.outbox.headers),
+        col((c) => c.snapshot.caseNo),
+        col((c) => c.snapshot.communityCode),
+        col((c) => c.snapshot.districtCode),
+        col((c) => c.snapshot.cityCode),
+        col((c) => c.snapshot.itemCode),
+        col((c) => c.snapshot.channel),
+        col((c) => c.snapshot.status),
+        col((c) => JSON.stringify(c.snapshot.applicant)),
+        col((c) => JSON.stringify(c.snapshot.formData)),
+        col((c) => c.snapshot.filedAt),
+        col((c) => c.snapshot.handlingNode),
+        col((c) => c.event.eventId),
+        col((c) => c.event.body.type),
+        col((c) => c.raw),
+        col((c) => c.personal.name),
+        col((c) => c.personal.idNumber),
+        col((c) => c.personal.phone),
+        col((c) => c.outbox.topic),
+        col((c) => JSON.stringify(c.outbox.headers)),
       ],
     );
   }

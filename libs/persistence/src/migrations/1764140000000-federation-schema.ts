@@ -89,7 +89,7 @@ export class FederationSchema1764140000000 implements MigrationInterface {
         duplicates_skipped  bigint      NOT NULL DEFAULT 0,
         last_event_at       timestamptz,
         last_applied_at     timestamptz,
-        last_delay_ms       integer,
+        last_delay_ms       bigint,
         CONSTRAINT pk_sync_source PRIMARY KEY (origin_node)
       )`);
 
