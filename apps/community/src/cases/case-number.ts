@@ -1,14 +1,9 @@
+import { shanghaiDateNumber } from './applicant.rules';
+
 /** Digits of the per-community sequence in a case number. */
 export const CASE_SEQ_DIGITS = 8;
 /** Case numbers per block taken from the database sequence. */
 export const CASE_NO_BLOCK = 1000;
-
-const SHANGHAI_DATE = new Intl.DateTimeFormat('en-CA', {
-  timeZone: 'Asia/Shanghai',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-});
 
 /**
  * 办件编号: the community's 12-digit code, the filing date in Asia/Shanghai (YYYYMMDD, whatever the
@@ -19,9 +14,6 @@ export function formatCaseNo(communityCode: string, filedAt: Date, seq: number):
   if (!/^\d{12}$/.test(communityCode)) throw new Error(`community code ${communityCode} is not 12 digits`);
   if (!Number.isSafeInteger(seq) || seq < 0)
     throw new Error(`case sequence ${seq} is not a non-negative integer`);
-  // formatToParts, not format: the part order of a locale is not guaranteed (small-icu builds fall back to en-US).
-  const part = (type: Intl.DateTimeFormatPartTypes) =>
-    SHANGHAI_DATE.formatToParts(filedAt).find((p) => p.type === type)?.value;
-  const date = `${part('year')}${part('month')}${part('day')}`;
+  const date = String(shanghaiDateNumber(filedAt));
   return `${communityCode}${date}${String(seq).padStart(CASE_SEQ_DIGITS, '0')}`;
 }
