@@ -33,24 +33,26 @@ export class OutboxRepository {
   }
 
   /**
-   * Claims the oldest unpublished rows (skipping rows another relay holds), lets `publish` send them,
-   * and deletes them in the same transaction. If publishing fails nothing is deleted.
+   * Reads the oldest unpublished rows, lets `publish` send them, then deletes them: two round trips,
+   * no transaction held across the broker call. If publishing fails nothing is deleted.
+   *
+   * No row lock is needed: each node runs one relay, and every pass reads all rows still present in
+   * id order, so a row that commits late is simply published by the next pass (nothing is skipped,
+   * unlike an "id greater than the last one" cursor). A second relay of the same node would only
+   * publish some rows twice, which the receiving inbox absorbs.
    * @returns how many rows were published
    */
   async publishBatch(limit: number, publish: (rows: OutgoingMessage[]) => Promise<void>): Promise<number> {
-    return this.dataSource.transaction(async (m) => {
-      const rows: ClaimedRow[] = await m.query(
-        `SELECT id, topic, message_key, payload, headers FROM outbox
-         ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
-        [limit],
-      );
-      if (rows.length === 0) return 0;
-      await publish(
-        rows.map((r) => ({ topic: r.topic, key: r.message_key, value: r.payload, headers: r.headers })),
-      );
-      await m.query(`DELETE FROM outbox WHERE id = ANY($1::bigint[])`, [rows.map((r) => r.id)]);
-      return rows.length;
-    });
+    const rows = await this.dataSource.query<ClaimedRow[]>(
+      `SELECT id, topic, message_key, payload, headers FROM outbox ORDER BY id LIMIT $1`,
+      [limit],
+    );
+    if (rows.length === 0) return 0;
+    await publish(
+      rows.map((r) => ({ topic: r.topic, key: r.message_key, value: r.payload, headers: r.headers })),
+    );
+    await this.dataSource.query(`DELETE FROM outbox WHERE id = ANY($1::bigint[])`, [rows.map((r) => r.id)]);
+    return rows.length;
   }
 
   async backlog(): Promise<number> {

@@ -34,8 +34,16 @@ const SHANGHAI_DATE_FORMAT = new Intl.DateTimeFormat('en-US', {
   day: '2-digit',
 });
 
+const SHANGHAI_OFFSET_MS = 8 * 3600 * 1000;
+const FIXED_OFFSET_SINCE = Date.UTC(1991, 11, 31, 16); // 1992-01-01T00:00+08:00
+
 /** Today's date in Asia/Shanghai as a YYYYMMDD integer (e.g. 20260102). */
 export function shanghaiDateNumber(now: Date = new Date()): number {
+  // China has kept UTC+8 without daylight saving since 1992: plain arithmetic, no Intl, on the hot path.
+  if (now.getTime() >= FIXED_OFFSET_SINCE) {
+    const local = new Date(now.getTime() + SHANGHAI_OFFSET_MS);
+    return local.getUTCFullYear() * 10000 + (local.getUTCMonth() + 1) * 100 + local.getUTCDate();
+  }
   let year = 0;
   let month = 0;
   let day = 0;

@@ -23,3 +23,21 @@ describe('formatCaseNo', () => {
     expect(() => formatCaseNo('150202001001', new Date(), -1)).toThrow(/non-negative/);
   });
 });
+
+describe('the Shanghai date of a case number', () => {
+  it('agrees with Intl at every hour across two years, whatever the process time zone', () => {
+    const intl = new Intl.DateTimeFormat('en-CA', {
+      timeZone: 'Asia/Shanghai',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+    });
+    for (let t = Date.UTC(2025, 0, 1); t < Date.UTC(2027, 0, 1); t += 3600 * 1000) {
+      const at = new Date(t);
+      const parts = Object.fromEntries(intl.formatToParts(at).map((p) => [p.type, p.value]));
+      expect(formatCaseNo('150202001001', at, 1).slice(12, 20)).toBe(
+        `${parts.year}${parts.month}${parts.day}`,
+      );
+    }
+  });
+});
