@@ -27,6 +27,17 @@ type EventView = { version: number; eventId: string; type: string; originNode: s
 
 const url = (code: string, path: string) => `${node(code).url}${path}`;
 
+const SHANGHAI = new Intl.DateTimeFormat('en-CA', {
+  timeZone: 'Asia/Shanghai',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+});
+const shanghaiDate = (at: Date) => {
+  const parts = Object.fromEntries(SHANGHAI.formatToParts(at).map((p) => [p.type, p.value]));
+  return `${parts.year}${parts.month}${parts.day}`;
+};
+
 async function caseAt(code: string, caseNo: string): Promise<CaseView | undefined> {
   const res = await getJson<CaseView>(url(code, `/api/v1/cases/${caseNo}`));
   return res.status === 200 ? res.body : undefined;
@@ -125,6 +136,8 @@ describe('the demo federation on real Kafka and PostgreSQL', () => {
         );
         expect(res.status).toBe(201);
         expect(res.body.caseNo.startsWith(community)).toBe(true);
+        // The nodes run in America/New_York; the number carries the filing date in Asia/Shanghai.
+        expect(res.body.caseNo.slice(12, 20)).toBe(shanghaiDate(new Date(res.body.filedAt as string)));
         filed.push(res.body);
       }
     }

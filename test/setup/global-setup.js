@@ -30,6 +30,7 @@ const { stopTestStack } = require('./global-teardown');
 
 const TOPOLOGY = path.join(REPO_ROOT, 'deploy', 'topology', 'demo.json');
 const PORT_OFFSET = 20_000;
+const NODE_TZ = 'America/New_York';
 const KEEP_TEST_LOG_DIRS = 10;
 
 /**
@@ -90,6 +91,9 @@ module.exports = async function globalSetup() {
         serverUrl: pgHandle.serverUrl,
         logDir,
         log: stderrLog('test-federation'),
+        // The nodes run in another time zone than the centers (and the test process, pinned to
+        // Asia/Shanghai): dates such as the one in a case number must not depend on it.
+        extraEnv: { TZ: NODE_TZ },
         onNodeExit: (node, code, signal) =>
           log(
             `WARNING: ${node.tier} ${node.code} exited during the tests (${code ?? signal}); see ${node.logFile}`,

@@ -23,6 +23,7 @@ export function restartNode(node: TestNode & { port: number; logFile: string }):
       DATABASE_URL: node.databaseUrl,
       KAFKA_BROKERS: testEnv.kafkaBrokers.join(','),
       FED_NAMESPACE: testEnv.namespace,
+      TZ: 'America/New_York', // as the global setup starts them
     },
     stdio: ['ignore', out, out],
   });
