@@ -53,6 +53,8 @@ const CITY_POLL_MS = 50;
 const SAMPLE_MS = 500;
 const TARGET_THROUGHPUT = 5_000;
 const TARGET_P99_MS = 1_000;
+/** Node logs (and profiles) of this many bench runs are kept in .run/bench-logs/. */
+const KEEP_LOG_DIRS = 10;
 
 const HELP = `Usage: npm run bench [-- flags]      (or, after npm run build: node bench/run.js [flags])
 
@@ -534,6 +536,20 @@ function assertRunning() {
   if (shuttingDown) throw new Error('interrupted');
 }
 
+/** Keeps the `keep` newest run directories of `dir`. */
+function pruneOldLogDirs(dir, keep) {
+  let entries;
+  try {
+    entries = fs.readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory());
+  } catch {
+    return;
+  }
+  const byAge = entries
+    .map((e) => ({ full: path.join(dir, e.name), mtime: fs.statSync(path.join(dir, e.name)).mtimeMs }))
+    .sort((a, b) => b.mtime - a.mtime);
+  for (const old of byAge.slice(keep)) fs.rmSync(old.full, { recursive: true, force: true });
+}
+
 async function startStack(opts, runId) {
   const { Client } = require('pg');
   const namespace = `fedbench-${runId}`;
@@ -542,6 +558,7 @@ async function startStack(opts, runId) {
 
   assertAppsBuilt(TOPOLOGY);
   await stopLeftoverNodes(PORT_OFFSET, stderrLog('federation'));
+  pruneOldLogDirs(path.dirname(logDir), KEEP_LOG_DIRS - 1);
   await assertPortsFree(federationPorts(TOPOLOGY, PORT_OFFSET));
 
   const [kafkaResult, pgResult] = await Promise.allSettled([
@@ -1663,8 +1680,8 @@ async function main() {
     summary: buildSummary(runs),
     runs,
     notes: [
-      'latency = case_event.applied_at - occurred_at; applied_at defaults to now(), the start of the applying ' +
-        'transaction, so the commit of that transaction (see meanApplyBatchMs) is not included',
+      'latency = case_event.applied_at - occurred_at; applied_at defaults to clock_timestamp(), the moment the ' +
+        'row is written inside the applying transaction: only that transaction’s commit is not included',
       'throughput = cases / (first POST .. first 50 ms poll at which the city applied them all)',
       'cpuPercentOfOneCore: utime+stime from /proc over the measurement; "pg <code>" are the backends of that ' +
         'node’s pool, "pg other" every other postgres process (WAL writer, checkpointer, other users)',

@@ -40,7 +40,8 @@ export class FederationSchema1764140000000 implements MigrationInterface {
         event_type  text        NOT NULL,
         origin_node text        NOT NULL,
         occurred_at timestamptz NOT NULL,
-        applied_at  timestamptz NOT NULL DEFAULT now(),
+        -- clock_timestamp(), not now(): the moment the row is written, not the start of the transaction.
+        applied_at  timestamptz NOT NULL DEFAULT clock_timestamp(),
         envelope    bytea       NOT NULL,
         CONSTRAINT pk_case_event PRIMARY KEY (case_no, version),
         CONSTRAINT uq_case_event_event_id UNIQUE (event_id)
