@@ -32,7 +32,7 @@ const { setTimeout: sleep } = require('node:timers/promises');
 const { performance } = require('node:perf_hooks');
 
 const REPO_ROOT = path.resolve(__dirname, '..');
-const { stderrLog, assertPortsFree, killTrackedChildren } = require('../deploy/infra/util');
+const { stderrLog, assertPortsFree, killTrackedChildren, pruneOldLogDirs } = require('../deploy/infra/util');
 const { ensureKafka, KAFKA_VERSION } = require('../deploy/infra/kafka');
 const { ensurePostgres, databaseUrl, dropDatabases } = require('../deploy/infra/postgres');
 const {
@@ -534,20 +534,6 @@ function onSignal(signal) {
 
 function assertRunning() {
   if (shuttingDown) throw new Error('interrupted');
-}
-
-/** Keeps the `keep` newest run directories of `dir`. */
-function pruneOldLogDirs(dir, keep) {
-  let entries;
-  try {
-    entries = fs.readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory());
-  } catch {
-    return;
-  }
-  const byAge = entries
-    .map((e) => ({ full: path.join(dir, e.name), mtime: fs.statSync(path.join(dir, e.name)).mtimeMs }))
-    .sort((a, b) => b.mtime - a.mtime);
-  for (const old of byAge.slice(keep)) fs.rmSync(old.full, { recursive: true, force: true });
 }
 
 async function startStack(opts, runId) {

@@ -336,8 +336,27 @@ function ensureDir(dir) {
   return dir;
 }
 
+/**
+ * Keeps the `keep` newest run directories of `dir` (test and bench logs).
+ * @param {string} dir
+ * @param {number} keep
+ */
+function pruneOldLogDirs(dir, keep) {
+  let entries;
+  try {
+    entries = fs.readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory());
+  } catch {
+    return;
+  }
+  const byAge = entries
+    .map((e) => ({ full: path.join(dir, e.name), mtime: fs.statSync(path.join(dir, e.name)).mtimeMs }))
+    .sort((a, b) => b.mtime - a.mtime);
+  for (const old of byAge.slice(keep)) fs.rmSync(old.full, { recursive: true, force: true });
+}
+
 module.exports = {
   REPO_ROOT,
+  pruneOldLogDirs,
   stderrLog,
   sleep,
   tailFile,

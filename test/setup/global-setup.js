@@ -20,9 +20,8 @@
  * The nodes run the built apps (dist/): run `npm run build` after changing them.
  */
 
-const fs = require('node:fs');
 const path = require('node:path');
-const { REPO_ROOT, stderrLog } = require('../../deploy/infra/util');
+const { REPO_ROOT, stderrLog, pruneOldLogDirs } = require('../../deploy/infra/util');
 const { ensureKafka } = require('../../deploy/infra/kafka');
 const { ensurePostgres } = require('../../deploy/infra/postgres');
 const { startFederation, assertAppsBuilt } = require('../../deploy/infra/federation');
@@ -122,21 +121,3 @@ module.exports = async function globalSetup() {
     throw err;
   }
 };
-
-/**
- * Keeps the `keep` newest run directories of .run/test-logs.
- * @param {string} dir
- * @param {number} keep
- */
-function pruneOldLogDirs(dir, keep) {
-  let entries;
-  try {
-    entries = fs.readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory());
-  } catch {
-    return;
-  }
-  const byAge = entries
-    .map((e) => ({ full: path.join(dir, e.name), mtime: fs.statSync(path.join(dir, e.name)).mtimeMs }))
-    .sort((a, b) => b.mtime - a.mtime);
-  for (const old of byAge.slice(keep)) fs.rmSync(old.full, { recursive: true, force: true });
-}
