@@ -74,6 +74,10 @@ async function metric(code: string, name: string, labels = ''): Promise<number> 
     .reduce((sum, l) => sum + Number(l.split(' ').pop()), 0);
 }
 
+/** Waits until the sum of a counter at `code` reaches `atLeast`. */
+const awaitMetric = (code: string, name: string, atLeast: number, what: string) =>
+  eventually(async () => ((await metric(code, name)) >= atLeast ? true : undefined), { what });
+
 async function total(code: string, query = ''): Promise<number> {
   return (await getJson<{ total: number }>(url(code, `/api/v1/cases?pageSize=1${query}`))).body.total;
 }
@@ -177,12 +181,11 @@ describe('the demo federation on real Kafka and PostgreSQL', () => {
     await publish('150204', community, [event, event]);
     await publish('150204', community, [event]);
     await awaitCase(CITY, event.caseNo);
-    await eventually(
-      async () =>
-        (await metric('150204', 'fed_events_duplicate_total')) >= dupsBefore + 2 ? true : undefined,
-      {
-        what: 'two duplicates counted at the district',
-      },
+    await awaitMetric(
+      '150204',
+      'fed_events_duplicate_total',
+      dupsBefore + 2,
+      'two duplicates counted at the district',
     );
     expect(await historyAt('150204', event.caseNo)).toHaveLength(1);
     expect(await historyAt(CITY, event.caseNo)).toEqual(await historyAt('150204', event.caseNo));
@@ -256,12 +259,11 @@ describe('the demo federation on real Kafka and PostgreSQL', () => {
     await publish('150202', community, [good]);
 
     await awaitCase(CITY, good.caseNo);
-    await eventually(
-      async () =>
-        (await metric('150202', 'fed_events_dead_lettered_total')) >= lettersBefore + 3 ? true : undefined,
-      {
-        what: 'three dead letters counted',
-      },
+    await awaitMetric(
+      '150202',
+      'fed_events_dead_lettered_total',
+      lettersBefore + 3,
+      'three dead letters counted',
     );
     expect(
       await metric('150202', 'fed_events_dead_lettered_total', 'reason="undecodable"'),
