@@ -75,7 +75,11 @@ Flags:
   --baseline-batch N   messages per producer.send() of the raw throughput measurement (default 2000,
                        the outbox relay's batch; sends are sequential, as the relay's)
   --client http|fetch  HTTP client: node:http with a keep-alive Agent (default) or global fetch
-  --phases LIST        comma-separated subset of baseline,throughput,pipeline,latency (default: all).
+  --batch-size N       cases per request of the bulk-filing throughput measurement (POST /api/v1/cases/batch,
+                       default 100)
+  --batch-concurrency N  bulk requests in flight per community (default 4)
+  --phases LIST        comma-separated subset of baseline,throughput,bulk,pipeline,latency (default: all).
+                       throughput files one case per POST, bulk --batch-size cases per POST.
                        pipeline is a diagnostic: --cases encoded case.filed events written straight into
                        the 4 community outboxes (no HTTP), timed until the city holds them: what outbox
                        relay + Kafka + district apply/relay + city apply manage without the filing API
@@ -103,6 +107,8 @@ function parseOptions(argv) {
     options: {
       cases: { type: 'string', default: '20000' },
       concurrency: { type: 'string', default: '32' },
+      'batch-size': { type: 'string', default: '100' },
+      'batch-concurrency': { type: 'string', default: '4' },
       seconds: { type: 'string', default: '30' },
       rate: { type: 'string', default: '500' },
       warmup: { type: 'string', default: '3' },
@@ -111,7 +117,7 @@ function parseOptions(argv) {
       'baseline-messages': { type: 'string' },
       'baseline-batch': { type: 'string', default: '2000' },
       client: { type: 'string', default: 'http' },
-      phases: { type: 'string', default: 'baseline,throughput,pipeline,latency' },
+      phases: { type: 'string', default: 'baseline,throughput,bulk,pipeline,latency' },
       'log-level': { type: 'string', default: process.env.LOG_LEVEL || 'info' },
       keep: { type: 'boolean', default: false },
       profile: { type: 'boolean', default: false },
@@ -132,7 +138,7 @@ function parseOptions(argv) {
   };
   const phases = values.phases.split(',').map((p) => p.trim());
   for (const p of phases) {
-    if (!['baseline', 'throughput', 'latency', 'pipeline'].includes(p))
+    if (!['baseline', 'throughput', 'bulk', 'latency', 'pipeline'].includes(p))
       throw new Error(`--phases: unknown phase ${p}`);
   }
   if (!['http', 'fetch'].includes(values.client)) throw new Error('--client must be http or fetch');
@@ -140,6 +146,12 @@ function parseOptions(argv) {
   return {
     cases,
     concurrency: int('concurrency', 1),
+    batchSize: (() => {
+      const n = int('batch-size', 1);
+      if (n > 500) throw new Error('--batch-size must be at most 500 (the API limit)');
+      return n;
+    })(),
+    batchConcurrency: int('batch-concurrency', 1),
     seconds: num('seconds', 1),
     rate: num('rate', 1),
     warmup: num('warmup', 0),
@@ -1085,8 +1097,11 @@ async function baselineLatency(ctx, opts, run, messages) {
 // ---------------------------------------------------------------------------------------------
 // measurement 2: end-to-end throughput
 
-/** Files `bodies` closed loop, at most `concurrency` in flight per community. */
-async function fileClosedLoop(ctx, bodies, concurrency, onResult) {
+/**
+ * Files `bodies` closed loop, at most `concurrency` requests in flight per community; with
+ * `batchSize` > 1 each request is a bulk filing (POST /api/v1/cases/batch) of up to that many cases.
+ */
+async function fileClosedLoop(ctx, bodies, concurrency, onResult, batchSize = 1) {
   const byCommunity = new Map();
   for (const b of bodies) {
     const list = byCommunity.get(b.community.code) ?? [];
@@ -1098,19 +1113,28 @@ async function fileClosedLoop(ctx, bodies, concurrency, onResult) {
   await Promise.all(
     [...byCommunity.entries()].map(async ([code, list]) => {
       const client = ctx.clients.get(code);
+      const requests = [];
+      for (let i = 0; i < list.length; i += batchSize) requests.push(list.slice(i, i + batchSize));
       let next = 0;
       await Promise.all(
-        Array.from({ length: Math.min(concurrency, list.length) }, async () => {
-          while (next < list.length && !shuttingDown) {
-            const b = list[next++];
+        Array.from({ length: Math.min(concurrency, requests.length) }, async () => {
+          while (next < requests.length && !shuttingDown) {
+            const request = requests[next++];
             try {
-              const res = await client.post('/api/v1/cases', b.json);
-              if (res.status === 201) caseNos.push(JSON.parse(res.body).caseNo);
-              else errors.push(`${code}: HTTP ${res.status} ${res.body.slice(0, 200)}`);
+              if (batchSize === 1) {
+                const res = await client.post('/api/v1/cases', request[0].json);
+                if (res.status === 201) caseNos.push(JSON.parse(res.body).caseNo);
+                else errors.push(`${code}: HTTP ${res.status} ${res.body.slice(0, 200)}`);
+              } else {
+                const json = `{"cases":[${request.map((b) => b.json).join(',')}]}`;
+                const res = await client.post('/api/v1/cases/batch', json);
+                if (res.status === 201) for (const c of JSON.parse(res.body).items) caseNos.push(c.caseNo);
+                else errors.push(`${code}: HTTP ${res.status} ${res.body.slice(0, 200)}`);
+              }
             } catch (err) {
               errors.push(`${code}: ${err.message}`);
             }
-            onResult?.();
+            for (let i = 0; i < request.length; i++) onResult?.();
           }
         }),
       );
@@ -1129,16 +1153,18 @@ async function countAtCity(ctx, caseNos) {
   return rows[0].n;
 }
 
-async function e2eThroughput(ctx, opts, run) {
+async function e2eThroughput(ctx, opts, run, bulk = false) {
   const communities = ctx.federation.nodes.filter((n) => n.tier === 'community');
-  const bodies = makeBodies(communities, opts.cases, 1000 + run);
+  const bodies = makeBodies(communities, opts.cases, (bulk ? 5000 : 1000) + run);
+  const batchSize = bulk ? opts.batchSize : 1;
+  const concurrency = bulk ? opts.batchConcurrency : opts.concurrency;
   const base = await tierTotals(ctx);
   let filed = 0;
-  const sampler = new Sampler(ctx, `run ${run} throughput`);
+  const sampler = new Sampler(ctx, `run ${run} ${bulk ? 'bulk' : 'throughput'}`);
   await sampler.start(() => filed, base);
   const t0 = now();
   sampler.t0 = t0;
-  const filing = fileClosedLoop(ctx, bodies, opts.concurrency, () => filed++).then((r) => ({
+  const filing = fileClosedLoop(ctx, bodies, concurrency, () => filed++, batchSize).then((r) => ({
     ...r,
     at: now(),
   }));
@@ -1151,7 +1177,8 @@ async function e2eThroughput(ctx, opts, run) {
   const seconds = (tiers.city - t0) / 1000;
   return {
     cases: opts.cases,
-    concurrencyPerCommunity: opts.concurrency,
+    casesPerRequest: batchSize,
+    concurrencyPerCommunity: concurrency,
     filed: caseNos.length,
     errors: errors.length,
     errorSamples: errors.slice(0, 5),
@@ -1380,7 +1407,12 @@ function buildSummary(runs) {
       throughput: fig((r) => r.throughput.throughput),
       filingRate: fig((r) => r.throughput.filingRate),
       districtThroughput: fig((r) => r.throughput.districtThroughput),
-      filingErrors: fig((r) => r.throughput.errors + (r.latency?.errors ?? 0)),
+      filingErrors: fig(
+        (r) => (r.throughput?.errors ?? 0) + (r.bulk?.errors ?? 0) + (r.latency?.errors ?? 0),
+      ),
+      bulkThroughput: fig((r) => r.bulk.throughput),
+      bulkFilingRate: fig((r) => r.bulk.filingRate),
+      bulkMachineBusy: fig((r) => r.bulk.cpu.machineBusyPercent),
       latencyP50: fig((r) => r.latency.city.p50),
       latencyP95: fig((r) => r.latency.city.p95),
       latencyP99: fig((r) => r.latency.city.p99),
@@ -1418,6 +1450,14 @@ function printReport(result) {
       verdict(tput, tput >= TARGET_THROUGHPUT),
     ],
     ['  filing (HTTP POST), req/s', '', n(s.e2e.filingRate), '', ''],
+    [
+      `throughput, bulk filing (${o.batchSize}/POST), ev/s`,
+      '',
+      n(s.e2e.bulkThroughput),
+      `≥ ${fmtInt(TARGET_THROUGHPUT)}`,
+      verdict(s.e2e.bulkThroughput.median, s.e2e.bulkThroughput.median >= TARGET_THROUGHPUT),
+    ],
+    ['  bulk filing, cases/s', '', n(s.e2e.bulkFilingRate), '', ''],
     ['  community→district tier, ev/s', '', n(s.e2e.districtThroughput), '', ''],
     ['  filing errors', '', n(s.e2e.filingErrors), '0', verdict(s.e2e.filingErrors.median, errorsOk)],
     [`latency @ ${o.rate}/s    p50`, ms(s.baseline.latencyP50), ms(s.e2e.latencyP50), '', ''],
@@ -1450,6 +1490,8 @@ function printReport(result) {
     each('raw Kafka p99 @ rate', s.baseline.latencyP99, fmtMs),
     each('end-to-end throughput, ev/s', s.e2e.throughput, fmtInt),
     each('filing rate, req/s', s.e2e.filingRate, fmtInt),
+    each(`end-to-end, bulk filing (${o.batchSize}/POST), ev/s`, s.e2e.bulkThroughput, fmtInt),
+    each('machine busy (bulk), %', s.e2e.bulkMachineBusy, (x) => `${x}%`),
     each('filing errors', s.e2e.filingErrors, fmtInt),
     each('city latency p50', s.e2e.latencyP50, fmtMs),
     each('city latency p99', s.e2e.latencyP99, fmtMs),
@@ -1495,6 +1537,14 @@ function printReport(result) {
         `run ${r.run} throughput: filing done ${t.filingSeconds} s, community outboxes drained ${t.communityOutboxDrainedSeconds} s, ` +
           `districts done ${t.districtsDoneSeconds} s, city done ${t.cityDoneSeconds} s`,
         ...cpuLines(t.cpu),
+      );
+    }
+    const b = r.bulk;
+    if (b) {
+      lines.push(
+        `run ${r.run} bulk: filing done ${b.filingSeconds} s, community outboxes drained ${b.communityOutboxDrainedSeconds} s, ` +
+          `districts done ${b.districtsDoneSeconds} s, city done ${b.cityDoneSeconds} s`,
+        ...cpuLines(b.cpu),
       );
     }
     const p = r.pipeline;
@@ -1608,6 +1658,20 @@ async function main() {
       const t = r.throughput;
       log(
         `run ${run}: filed ${t.filed} (${t.errors} errors) at ${t.filingRate}/s; city holds all after ${t.cityDoneSeconds} s: ${t.throughput} events/s`,
+      );
+      await sleep(2000);
+    }
+    if (opts.phases.includes('bulk')) {
+      log(
+        `run ${run}: end-to-end throughput, bulk filing: ${opts.cases} cases, ${opts.batchSize} per request, ` +
+          `${opts.batchConcurrency} requests in flight per community`,
+      );
+      const stopProfiling = startProfiling(ctx, run === 1 ? opts : { profile: false }, 'bulk');
+      r.bulk = await e2eThroughput(ctx, opts, run, true);
+      await stopProfiling();
+      const t = r.bulk;
+      log(
+        `run ${run}: bulk-filed ${t.filed} (${t.errors} errors) at ${t.filingRate}/s; city holds all after ${t.cityDoneSeconds} s: ${t.throughput} events/s`,
       );
       await sleep(2000);
     }

@@ -174,6 +174,17 @@ describe('the demo federation on real Kafka and PostgreSQL', () => {
     }
   });
 
+  it('files a bulk of cases at once, in the order given, and they reach the city', async () => {
+    const community = '150204001002';
+    const cases = Array.from({ length: 20 }, (_v, i) => filingBody({ formData: { line: i } }));
+    const res = await postJson<{ items: CaseView[] }>(url(community, '/api/v1/cases/batch'), { cases });
+    expect(res.status).toBe(201);
+    expect(res.body.items.map((c) => c.formData)).toEqual(cases.map((c) => c.formData));
+    expect(new Set(res.body.items.map((c) => c.caseNo)).size).toBe(20);
+    for (const c of res.body.items)
+      expect(await awaitCase(CITY, c.caseNo)).toMatchObject({ formData: c.formData });
+  });
+
   it('applies a redelivered event once, at the district and at the city', async () => {
     const community = '150204003001';
     const event = filedEvent(newCaseNo(community));
@@ -314,6 +325,32 @@ describe('the demo federation on real Kafka and PostgreSQL', () => {
       );
       expect(res.status).toBe(400);
       expect(res.body.errors.map((e) => e.field)).toContain(field);
+      expect(await total(community)).toBe(before);
+    });
+
+    it('a bulk filing with one bad case: 400 naming it, and none of the others is filed', async () => {
+      const before = await total(community);
+      const cases = [filingBody(), filingBody({ channel: 'fax' }), filingBody()];
+      const res = await postJson<{ errors: { field: string }[] }>(url(community, '/api/v1/cases/batch'), {
+        cases,
+      });
+      expect(res.status).toBe(400);
+      expect(res.body.errors.map((e) => e.field)).toContain('cases.1.channel');
+      expect(await total(community)).toBe(before);
+    });
+
+    it.each([
+      ['empty', { cases: [] }],
+      ['over 500 cases', { cases: Array.from({ length: 501 }, () => filingBody()) }],
+      ['not a list', { cases: filingBody() }],
+    ])('a bulk filing that is %s: 400, nothing filed', async (_what, body) => {
+      const before = await total(community);
+      const res = await postJson<{ errors: { field: string }[] }>(
+        url(community, '/api/v1/cases/batch'),
+        body,
+      );
+      expect(res.status).toBe(400);
+      expect(res.body.errors.map((e) => e.field)).toContain('cases');
       expect(await total(community)).toBe(before);
     });
 

@@ -1,5 +1,5 @@
 import { Body, Controller, HttpCode, HttpStatus, Post } from '@nestjs/common';
-import { FileCaseDto } from './filing.dto';
+import { FileCaseBatchDto, FileCaseDto } from './filing.dto';
 import { FilingService } from './filing.service';
 
 @Controller('api/v1/cases')
@@ -11,5 +11,12 @@ export class FilingController {
   @HttpCode(HttpStatus.CREATED)
   file(@Body() dto: FileCaseDto) {
     return this.filing.file(dto);
+  }
+
+  /** Files up to 500 cases at once, all or none; the answer lists them in the order given. */
+  @Post('batch')
+  @HttpCode(HttpStatus.CREATED)
+  async fileMany(@Body() dto: FileCaseBatchDto) {
+    return { items: await this.filing.fileMany(dto.cases) };
   }
 }

@@ -1,5 +1,16 @@
 import { Transform, Type } from 'class-transformer';
-import { IsIn, IsNotEmpty, IsObject, IsString, Length, Matches, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsIn,
+  IsNotEmpty,
+  IsObject,
+  IsString,
+  Length,
+  Matches,
+  ValidateNested,
+} from 'class-validator';
 import { CHANNELS, ChannelName } from '@fed/contracts';
 import { normalizeMobile, normalizeResidentIdNumber } from './applicant.rules';
 import { IsMainlandMobile, IsResidentIdNumber } from './applicant.validators';
@@ -38,4 +49,16 @@ export class FileCaseDto {
 
   @IsFormData()
   formData!: Record<string, unknown>;
+}
+
+/** Most cases one bulk filing may carry: 500 typical cases stay far under the 1 MiB body limit. */
+export const MAX_CASES_PER_BATCH = 500;
+
+export class FileCaseBatchDto {
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_CASES_PER_BATCH)
+  @ValidateNested({ each: true })
+  @Type(() => FileCaseDto)
+  cases!: FileCaseDto[];
 }

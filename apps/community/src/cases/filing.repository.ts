@@ -45,6 +45,11 @@ export class FilingRepository {
     return this.batcher.add(c);
   }
 
+  /** Stores several new cases in one statement: all of them or none. */
+  insertAll(cases: FiledCase[]): Promise<void> {
+    return this.insertMany(cases);
+  }
+
   /** All of them in one statement, so one transaction: each case with its event, personal data and outbox row. */
   private async insertMany(cases: FiledCase[]): Promise<void> {
     const col = <V>(f: (c: FiledCase) => V) => cases.map(f);

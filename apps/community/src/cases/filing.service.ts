@@ -7,7 +7,9 @@ import { CaseView } from '@fed/cases';
 import { maskIdNumber, maskMobile, maskName } from './applicant.rules';
 import { formatCaseNo } from './case-number';
 import { FileCaseDto } from './filing.dto';
-import { ApplicantPersonal, FilingRepository } from './filing.repository';
+import { ApplicantPersonal, FiledCase, FilingRepository } from './filing.repository';
+
+export type FiledCaseView = CaseView & { applicantPersonal: ApplicantPersonal };
 
 /** Status of a case filed and not yet accepted (收件). */
 export const STATUS_SUBMITTED = 'submitted';
@@ -29,11 +31,29 @@ export class FilingService {
   }
 
   /** Files a case: stored here with its first event, and published to the district through the outbox. */
-  async file(dto: FileCaseDto): Promise<CaseView & { applicantPersonal: ApplicantPersonal }> {
+  async file(dto: FileCaseDto): Promise<FiledCaseView> {
+    const filed = this.prepare(dto, new Date(), await this.filings.nextSequence());
+    await this.filings.insert(filed);
+    return this.filed([filed])[0];
+  }
+
+  /**
+   * Files several cases at once (a bulk import from an online channel, a station catching up on paper
+   * forms): all of them or, when the statement fails, none.
+   */
+  async fileMany(dtos: FileCaseDto[]): Promise<FiledCaseView[]> {
+    const filedAt = new Date();
+    const sequences: number[] = [];
+    for (let i = 0; i < dtos.length; i++) sequences.push(await this.filings.nextSequence());
+    const cases = dtos.map((dto, i) => this.prepare(dto, filedAt, sequences[i]));
+    await this.filings.insertAll(cases);
+    return this.filed(cases);
+  }
+
+  private prepare(dto: FileCaseDto, filedAt: Date, sequence: number): FiledCase {
     const { node, topology } = this.config;
     const district = topology.get(node.parent ?? '');
-    const filedAt = new Date();
-    const caseNo = formatCaseNo(node.code, filedAt, await this.filings.nextSequence());
+    const caseNo = formatCaseNo(node.code, filedAt, sequence);
     const personal: ApplicantPersonal = { ...dto.applicant };
     const snapshot: CaseSnapshot = {
       caseNo,
@@ -64,7 +84,7 @@ export class FilingService {
       body: { type: CASE_FILED, record: snapshot },
     };
     const raw = Buffer.from(encodeEvent(event));
-    await this.filings.insert({
+    return {
       snapshot,
       personal,
       event,
@@ -75,16 +95,22 @@ export class FilingService {
         value: raw,
         headers: { [HEADERS.sender]: node.code, [HEADERS.eventId]: event.eventId },
       },
-    });
+    };
+  }
+
+  /** After the commit: wake the relay, count, log, and answer with the cases as stored. */
+  private filed(cases: FiledCase[]): FiledCaseView[] {
     this.relay.wake();
-    this.metrics.casesFiled.inc();
-    this.logger.log({
-      msg: 'case filed',
-      caseNo,
-      messageId: event.eventId,
-      itemCode: dto.itemCode,
-      channel: dto.channel,
+    this.metrics.casesFiled.inc(cases.length);
+    return cases.map(({ snapshot, personal, event }) => {
+      this.logger.log({
+        msg: 'case filed',
+        caseNo: snapshot.caseNo,
+        messageId: event.eventId,
+        itemCode: snapshot.itemCode,
+        channel: snapshot.channel,
+      });
+      return { ...snapshot, version: 1, applicantPersonal: personal };
     });
-    return { ...snapshot, version: 1, applicantPersonal: personal };
   }
 }
