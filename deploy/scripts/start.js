@@ -26,6 +26,7 @@ const {
   nodeDatabaseName,
 } = require('../infra/federation');
 const { seedDemo } = require('./seed');
+const { publishDemoCatalog } = require('../infra/catalog');
 
 const NAME = 'dev';
 const KAFKA_PORT = 9092;
@@ -140,6 +141,10 @@ async function main() {
     },
   });
   running.push({ what: 'the federation nodes', stop: federation.stop });
+  if (shuttingDown) return;
+
+  // The catalog is published on every start; an unchanged item keeps its version.
+  await publishDemoCatalog(federation.nodes, { log: stderrLog('catalog') });
   if (shuttingDown) return;
 
   if (seed && seedMode !== 'never') {

@@ -25,6 +25,7 @@ const { REPO_ROOT, stderrLog, pruneOldLogDirs } = require('../../deploy/infra/ut
 const { ensureKafka } = require('../../deploy/infra/kafka');
 const { ensurePostgres } = require('../../deploy/infra/postgres');
 const { startFederation, assertAppsBuilt } = require('../../deploy/infra/federation');
+const { publishDemoCatalog } = require('../../deploy/infra/catalog');
 const { stopTestStack } = require('./global-teardown');
 
 const TOPOLOGY = path.join(REPO_ROOT, 'deploy', 'topology', 'demo.json');
@@ -99,6 +100,8 @@ module.exports = async function globalSetup() {
           ),
       });
       nodes = state.federation.nodes;
+      // The demo catalog, as `npm start` publishes it: cases can be filed only under known items.
+      await publishDemoCatalog(state.federation.nodes, { log: stderrLog('test-catalog') });
     }
 
     Object.assign(process.env, {

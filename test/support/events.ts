@@ -1,10 +1,41 @@
-import { randomInt, randomUUID } from 'node:crypto';
-import { CASE_ACCEPTED, CASE_FILED, CaseSnapshot, encodeEvent, FederationEvent } from '@fed/contracts';
+import { createHash, randomInt, randomUUID } from 'node:crypto';
+import {
+  ACTION_EVENT_TYPES,
+  CASE_FILED,
+  CaseAction,
+  CaseSnapshot,
+  emptyLifecycle,
+  encodeEvent,
+  FederationEvent,
+  ItemTerms,
+  TierName,
+} from '@fed/contracts';
 import type { InboundEvent, MessagePosition } from '@fed/federation';
+
+/** The query code of every test case; its hash is in the record. */
+export const TEST_QUERY_CODE = 'TESTCODE';
+
+/** The service item every test case is filed under: decided by the community that accepts it. */
+export const TEST_ITEM: Readonly<ItemTerms> = Object.freeze({
+  code: 'QS-ZZ-001',
+  version: 1,
+  name: '最低生活保障申请',
+  department: '民政局',
+  decidingTier: 'community',
+  promisedDays: 5,
+  legalDays: 20,
+});
 
 /** A fresh case number of `community`, unique within the test run (random: jest workers share no counter). */
 export function newCaseNo(community: string): string {
   return `${community}20261126${String(randomInt(1e9)).padStart(10, '0')}`;
+}
+
+/** The tier a node code belongs to: 12 digits a community, 6 digits a district, or the city (…00). */
+export function tierOf(node: string): TierName {
+  if (/^\d{12}$/.test(node)) return 'community';
+  if (/^\d{6}$/.test(node)) return node.endsWith('00') ? 'city' : 'district';
+  throw new Error(`${node} is not a node code`);
 }
 
 /** The topology-consistent record of a case filed at one of the demo communities. */
@@ -15,13 +46,16 @@ export function snapshotOf(caseNo: string): CaseSnapshot {
     communityCode: community,
     districtCode: community.slice(0, 6),
     cityCode: '150200',
-    itemCode: '150200-MZ-001',
+    itemCode: TEST_ITEM.code,
+    item: { ...TEST_ITEM },
     channel: 'window',
     applicant: { name: '王*明', idNumber: '150202********1234', phone: '139****0001' },
     formData: { household: 2 },
     status: 'submitted',
     filedAt: '2026-11-26T01:02:03.456Z',
     handlingNode: community,
+    queryCodeHash: createHash('sha256').update(`${caseNo}:${TEST_QUERY_CODE}`).digest('hex'),
+    lifecycle: emptyLifecycle(),
   };
 }
 
@@ -39,22 +73,38 @@ export function filedEvent(caseNo: string, overrides: Partial<FederationEvent> =
   };
 }
 
-export function acceptedEvent(
+/**
+ * Lifecycle event `version` of a case: `action`, taken by officer 张三 at the case's community (or at
+ * `overrides.originNode`, whose tier follows from its code unless `overrides.originTier` says otherwise).
+ * Version n occurs at 01:0(3+n) UTC on the filing day, so versions are in time order.
+ */
+export function lifecycleEvent(
   caseNo: string,
   version: number,
+  action: CaseAction,
   overrides: Partial<FederationEvent> = {},
 ): FederationEvent {
+  const originNode = overrides.originNode ?? caseNo.slice(0, 12);
   return {
     eventId: randomUUID(),
-    originNode: caseNo.slice(0, 12),
-    originTier: 'community',
+    originNode,
+    originTier: tierOf(originNode),
     caseNo,
     caseVersion: version,
-    occurredAt: new Date('2026-11-26T01:05:00.000Z'),
+    occurredAt: new Date(Date.UTC(2026, 10, 26, 1, 3 + version)),
     schemaVersion: 1,
-    body: { type: CASE_ACCEPTED, acceptedAt: '2026-11-26T01:05:00.000Z', acceptedBy: caseNo.slice(0, 12) },
+    body: { type: ACTION_EVENT_TYPES[action.action], officer: '张三', action },
     ...overrides,
   };
+}
+
+/** The case accepted by its community (version 2 unless said otherwise). */
+export function acceptedEvent(
+  caseNo: string,
+  version = 2,
+  overrides: Partial<FederationEvent> = {},
+): FederationEvent {
+  return lifecycleEvent(caseNo, version, { action: 'accept' }, overrides);
 }
 
 let offset = 0;

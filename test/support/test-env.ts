@@ -84,6 +84,7 @@ export function testNodeConfig(code: string, databaseUrl: string, namespace: str
     kafkaBrokers: testEnv.kafkaBrokers,
     namespace,
     logLevel: 'warn',
+    publicBaseUrl: null,
   };
 }
 

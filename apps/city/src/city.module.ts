@@ -6,6 +6,6 @@ import { NodeConfig } from '@fed/platform';
 export class CityModule {
   static forRoot(config: NodeConfig): DynamicModule {
     assertTier(config, 'city');
-    return { module: CityModule, imports: [...federationNodeImports(config, { consume: true })] };
+    return { module: CityModule, imports: [...federationNodeImports(config)] };
   }
 }

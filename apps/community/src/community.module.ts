@@ -9,7 +9,7 @@ export class CommunityModule {
     assertTier(config, 'community');
     return {
       module: CommunityModule,
-      imports: [...federationNodeImports(config, { consume: false }), FilingModule],
+      imports: [...federationNodeImports(config), FilingModule],
     };
   }
 }

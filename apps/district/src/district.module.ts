@@ -6,6 +6,6 @@ import { NodeConfig } from '@fed/platform';
 export class DistrictModule {
   static forRoot(config: NodeConfig): DynamicModule {
     assertTier(config, 'district');
-    return { module: DistrictModule, imports: [...federationNodeImports(config, { consume: true })] };
+    return { module: DistrictModule, imports: [...federationNodeImports(config)] };
   }
 }

@@ -1,10 +1,20 @@
-import { CASE_ACCEPTED, CASE_FILED, CaseSnapshot, FederationEvent } from '@fed/contracts';
+import {
+  CASE_FILED,
+  CaseAction,
+  CaseSnapshot,
+  emptyLifecycle,
+  FederationEvent,
+  LifecycleEventType,
+  ACTION_EVENT_TYPES,
+  TierName,
+} from '@fed/contracts';
 import { Candidate, CurrentCase, foldCase, FoldError, planApply } from './case.fold';
 
 const X = '1502020010012026112600000001';
 const Y = '1502040030012026112600000002';
+const DISTRICT = '150202';
 
-function snapshotOf(caseNo: string, status = 'submitted'): CaseSnapshot {
+function snapshotOf(caseNo: string, decidingTier: TierName = 'community'): CaseSnapshot {
   const community = caseNo.slice(0, 12);
   return {
     caseNo,
@@ -12,38 +22,89 @@ function snapshotOf(caseNo: string, status = 'submitted'): CaseSnapshot {
     districtCode: community.slice(0, 6),
     cityCode: '150200',
     itemCode: '150200-MZ-001',
+    item: {
+      code: '150200-MZ-001',
+      version: 1,
+      name: '最低生活保障申请',
+      department: '民政局',
+      decidingTier,
+      promisedDays: 10,
+      legalDays: 20,
+    },
     channel: 'window',
     applicant: { name: '王*明', idNumber: '150202********1234', phone: '139****0001' },
     formData: { household: 2 },
-    status,
+    status: 'submitted',
     filedAt: '2026-11-26T01:02:03.456Z',
     handlingNode: community,
+    queryCodeHash: '0123456789abcdef'.repeat(4),
+    lifecycle: emptyLifecycle(),
   };
 }
 
-function event(caseNo: string, version: number, body: FederationEvent['body'], id: string): FederationEvent {
+/** Version n occurs n minutes after 02:00Z on the filing day, after the filing at 01:02Z. */
+const occurredAt = (version: number) => new Date(Date.UTC(2026, 10, 26, 2, version));
+
+function event(
+  caseNo: string,
+  version: number,
+  body: FederationEvent['body'],
+  id: string,
+  origin: [string, TierName] = [caseNo.slice(0, 12), 'community'],
+): FederationEvent {
   return {
     eventId: id,
-    originNode: caseNo.slice(0, 12),
-    originTier: 'community',
+    originNode: origin[0],
+    originTier: origin[1],
     caseNo,
     caseVersion: version,
-    occurredAt: new Date('2026-11-26T01:02:03.456Z'),
+    occurredAt: occurredAt(version),
     schemaVersion: 1,
     body,
   };
 }
 
-const filed = (caseNo: string, version = 1, id = `${caseNo}:filed@${version}`) =>
-  event(caseNo, version, { type: CASE_FILED, record: snapshotOf(caseNo) }, id);
+const filed = (
+  caseNo: string,
+  version = 1,
+  id = `${caseNo}@${version}`,
+  decidingTier: TierName = 'community',
+) => event(caseNo, version, { type: CASE_FILED, record: snapshotOf(caseNo, decidingTier) }, id);
 
-const accepted = (caseNo: string, version: number, id = `${caseNo}:accepted@${version}`) =>
-  event(
-    caseNo,
-    version,
-    { type: CASE_ACCEPTED, acceptedAt: '2026-11-26T02:00:00.000Z', acceptedBy: caseNo.slice(0, 12) },
-    id,
-  );
+/** A lifecycle event: `action` by officer 张三 at `origin` (the case's community unless said otherwise). */
+const lifecycle = (
+  caseNo: string,
+  version: number,
+  action: CaseAction,
+  id = `${caseNo}@${version}`,
+  origin?: [string, TierName],
+) => {
+  const type: LifecycleEventType = ACTION_EVENT_TYPES[action.action];
+  return event(caseNo, version, { type, officer: '张三', action }, id, origin);
+};
+
+/** `{ type: 'case.accepted', officer: '张三', action: { action: 'accept' } }` by the case's community. */
+const accepted = (caseNo: string, version: number, id?: string) =>
+  lifecycle(caseNo, version, { action: 'accept' }, id);
+
+/** The history every case of the scenarios follows, by the case's community: version → action. */
+const HISTORY: Record<number, CaseAction> = {
+  2: { action: 'accept' },
+  3: { action: 'start-step', step: 'undertake' },
+  4: { action: 'end-step', step: 'undertake', opinion: '材料齐全' },
+  5: { action: 'decide', outcome: 'approved', result: '准予低保' },
+};
+
+/** Event `version` of a case's history (`id` defaults to `<caseNo>@<version>`). */
+const next = (caseNo: string, version: number, id?: string) =>
+  version === 1 ? filed(caseNo, 1, id) : lifecycle(caseNo, version, HISTORY[version], id);
+
+/** The case after its history up to `version`. */
+function caseAt(caseNo: string, version: number): CaseSnapshot {
+  let c = foldCase(undefined, filed(caseNo));
+  for (let v = 2; v <= version; v++) c = foldCase(c, next(caseNo, v));
+  return c;
+}
 
 /** A candidate labelled so the plan can be read back; `from` tells an inbound message from a parked one. */
 interface Labelled extends Candidate {
@@ -57,10 +118,10 @@ const c = (label: string, e: FederationEvent, from: Labelled['from'] = 'inbound'
   from,
 });
 
-/** A case this node holds at `version`; accepted once it is past the filing. */
+/** A case this node holds at `version` of the history. */
 const held = (caseNo: string, version: number): [string, CurrentCase] => [
   caseNo,
-  { version, snapshot: snapshotOf(caseNo, version > 1 ? 'accepted' : 'submitted') },
+  { version, snapshot: caseAt(caseNo, version) },
 ];
 
 interface Scenario {
@@ -80,13 +141,13 @@ interface Scenario {
 const scenarios: Scenario[] = [
   {
     name: 'an in-order batch',
-    batch: [c('X1', filed(X)), c('X2', accepted(X, 2))],
+    batch: [c('X1', filed(X)), c('X2', next(X, 2))],
     apply: ['X1', 'X2'],
     results: { [X]: [2, 'accepted'] },
   },
   {
     name: 'a batch in reverse order',
-    batch: [c('X3', accepted(X, 3)), c('X2', accepted(X, 2)), c('X1', filed(X))],
+    batch: [c('X3', next(X, 3)), c('X2', next(X, 2)), c('X1', filed(X))],
     apply: ['X1', 'X2', 'X3'],
     results: { [X]: [3, 'accepted'] },
   },
@@ -99,25 +160,25 @@ const scenarios: Scenario[] = [
   {
     name: 'a gap: the case is at 1 and version 3 arrives',
     current: [held(X, 1)],
-    batch: [c('X3', accepted(X, 3))],
+    batch: [c('X3', next(X, 3))],
     park: ['X3'],
   },
   {
     name: 'a gap at the start: version 2 of an unknown case',
-    batch: [c('X2', accepted(X, 2))],
+    batch: [c('X2', next(X, 2))],
     park: ['X2'],
   },
   {
     name: 'the gap filled by a later batch together with the parked event',
     current: [held(X, 1)],
-    batch: [c('X3', accepted(X, 3), 'parked'), c('X2', accepted(X, 2))],
+    batch: [c('X3', next(X, 3), 'parked'), c('X2', next(X, 2))],
     apply: ['X2', 'X3'],
     results: { [X]: [3, 'accepted'] },
   },
   {
     name: 'a batch that fills only part of a gap',
     current: [held(X, 1)],
-    batch: [c('X4', accepted(X, 4), 'parked'), c('X2', accepted(X, 2))],
+    batch: [c('X4', next(X, 4), 'parked'), c('X2', next(X, 2))],
     apply: ['X2'],
     park: ['X4'],
     results: { [X]: [2, 'accepted'] },
@@ -125,22 +186,22 @@ const scenarios: Scenario[] = [
   {
     name: 'a redelivered event this node applied',
     current: [held(X, 2)],
-    appliedIds: [[`${X}:2`, `${X}:accepted@2`]],
-    batch: [c('X2', accepted(X, 2))],
+    appliedIds: [[`${X}:2`, `${X}@2`]],
+    batch: [c('X2', next(X, 2))],
     duplicates: ['X2'],
   },
   {
     name: 'another event at a version this node applied',
     current: [held(X, 2)],
     appliedIds: [[`${X}:2`, 'someone-else']],
-    batch: [c('X2', accepted(X, 2))],
+    batch: [c('X2', next(X, 2))],
     rejects: [['X2', new RegExp(`^version 2 of ${X} is already another event$`)]],
   },
   {
     name: 'a redelivered filing next to the event that follows it',
     current: [held(X, 1)],
-    appliedIds: [[`${X}:1`, `${X}:filed@1`]],
-    batch: [c('X1', filed(X)), c('X2', accepted(X, 2))],
+    appliedIds: [[`${X}:1`, `${X}@1`]],
+    batch: [c('X1', filed(X)), c('X2', next(X, 2))],
     duplicates: ['X1'],
     apply: ['X2'],
     results: { [X]: [2, 'accepted'] },
@@ -154,7 +215,7 @@ const scenarios: Scenario[] = [
   },
   {
     name: 'two different events at the same new version in one batch',
-    batch: [c('X1', filed(X)), c('X2', accepted(X, 2)), c('X2 other', accepted(X, 2, 'other'))],
+    batch: [c('X1', filed(X)), c('X2', next(X, 2)), c('X2 other', next(X, 2, 'other'))],
     apply: ['X1', 'X2'],
     rejects: [['X2 other', /^version 2 of .* is already another event$/]],
     results: { [X]: [2, 'accepted'] },
@@ -162,7 +223,7 @@ const scenarios: Scenario[] = [
   {
     name: 'the same parked event twice',
     current: [held(X, 1)],
-    batch: [c('X3', accepted(X, 3)), c('X3 again', accepted(X, 3), 'parked')],
+    batch: [c('X3', next(X, 3)), c('X3 again', next(X, 3), 'parked')],
     park: ['X3'],
     duplicates: ['X3 again'],
   },
@@ -170,11 +231,11 @@ const scenarios: Scenario[] = [
     name: 'two cases interleaved',
     current: [held(Y, 1)],
     batch: [
-      c('Y3', accepted(Y, 3)),
-      c('X2', accepted(X, 2)),
+      c('Y3', next(Y, 3)),
+      c('X2', next(X, 2)),
       c('X1', filed(X)),
-      c('Y2', accepted(Y, 2)),
-      c('X3', accepted(X, 3)),
+      c('Y2', next(Y, 2)),
+      c('X3', next(X, 3)),
     ],
     apply: ['X1', 'X2', 'X3', 'Y2', 'Y3'],
     results: { [X]: [3, 'accepted'], [Y]: [3, 'accepted'] },
@@ -182,7 +243,7 @@ const scenarios: Scenario[] = [
   {
     name: 'two cases, one blocked by a gap',
     current: [held(Y, 1)],
-    batch: [c('Y3', accepted(Y, 3)), c('X1', filed(X))],
+    batch: [c('Y3', next(Y, 3)), c('X1', filed(X))],
     apply: ['X1'],
     park: ['Y3'],
     results: { [X]: [1, 'submitted'] },
@@ -195,7 +256,7 @@ const scenarios: Scenario[] = [
   {
     // A rejected event does not advance the case: what follows it waits.
     name: 'an event after a rejected one',
-    batch: [c('X1 accepted', accepted(X, 1)), c('X2', accepted(X, 2))],
+    batch: [c('X1 accepted', accepted(X, 1)), c('X2', next(X, 2))],
     rejects: [['X1 accepted', /is not filed$/]],
     park: ['X2'],
   },
@@ -218,6 +279,44 @@ const scenarios: Scenario[] = [
     name: 'case.filed at version 2 of an unknown case',
     batch: [c('X2 filed', filed(X, 2))],
     park: ['X2 filed'],
+  },
+  {
+    name: 'a lifecycle event from a node that does not handle the case',
+    current: [held(X, 1)],
+    batch: [
+      c('X2 by the district', lifecycle(X, 2, { action: 'accept' }, undefined, [DISTRICT, 'district'])),
+    ],
+    rejects: [['X2 by the district', /^case\.accepted refused: .*handled by node 150202001001/]],
+  },
+  {
+    name: 'a lifecycle event from another community, with the event after it',
+    current: [held(X, 1)],
+    batch: [
+      c('X2 by a sibling', lifecycle(X, 2, { action: 'accept' }, undefined, ['150202001002', 'community'])),
+      c('X3', next(X, 3)),
+    ],
+    rejects: [['X2 by a sibling', /handled by/]],
+    park: ['X3'],
+  },
+  {
+    name: 'an action the case does not allow in its status',
+    current: [held(X, 2)],
+    batch: [c('X3 accepted again', accepted(X, 3))],
+    rejects: [
+      ['X3 accepted again', /^case\.accepted refused: accept is not allowed for a case in status accepted/],
+    ],
+  },
+  {
+    name: 'a history that runs to the decision',
+    batch: [
+      c('X5', next(X, 5)),
+      c('X3', next(X, 3)),
+      c('X1', filed(X)),
+      c('X4', next(X, 4)),
+      c('X2', next(X, 2)),
+    ],
+    apply: ['X1', 'X2', 'X3', 'X4', 'X5'],
+    results: { [X]: [5, 'decided'] },
   },
 ];
 
@@ -268,12 +367,88 @@ describe('planApply', () => {
   it('gives the case as filed, then accepted with every other field kept', () => {
     const plan = planApply(new Map(), [c('X2', accepted(X, 2)), c('X1', filed(X))], new Map());
 
-    expect(plan.results.get(X)).toEqual({ version: 2, snapshot: { ...snapshotOf(X), status: 'accepted' } });
+    expect(plan.results.get(X)).toEqual({
+      version: 2,
+      snapshot: {
+        ...snapshotOf(X),
+        status: 'accepted',
+        lifecycle: {
+          ...emptyLifecycle(),
+          acceptedAt: occurredAt(2).toISOString(),
+          acceptedBy: X.slice(0, 12),
+        },
+      },
+    });
   });
 
   it('does not change a case when nothing applies', () => {
-    const plan = planApply(new Map([held(X, 1)]), [c('X3', accepted(X, 3))], new Map());
+    const plan = planApply(new Map([held(X, 1)]), [c('X3', next(X, 3))], new Map());
     expect(plan.results.has(X)).toBe(false);
+  });
+
+  describe('a case handed up from its community to the district', () => {
+    const community = X.slice(0, 12);
+    const byDistrict: [string, TierName] = [DISTRICT, 'district'];
+    // A district-decided item: the community accepts and hands up, the district decides, the community delivers.
+    const history = [
+      c('v1', filed(X, 1, undefined, 'district')),
+      c('v2', accepted(X, 2)),
+      c('v3', lifecycle(X, 3, { action: 'hand-up', toNode: DISTRICT, note: '报区级审批' })),
+      c('v4', lifecycle(X, 4, { action: 'start-step', step: 'review' }, undefined, byDistrict)),
+      c(
+        'v5',
+        lifecycle(X, 5, { action: 'end-step', step: 'review', opinion: '同意' }, undefined, byDistrict),
+      ),
+      c(
+        'v6',
+        lifecycle(X, 6, { action: 'decide', outcome: 'approved', result: '准予' }, undefined, byDistrict),
+      ),
+      c('v7', lifecycle(X, 7, { action: 'deliver', method: 'window' })),
+    ];
+    const labels = history.map((h) => h.label);
+    /** Fixed shuffles, so a failure can be replayed. */
+    const orders = [
+      [6, 5, 4, 3, 2, 1, 0],
+      [3, 0, 6, 1, 5, 2, 4],
+      [4, 6, 2, 0, 5, 3, 1],
+      [1, 3, 5, 0, 2, 4, 6],
+    ];
+
+    it.each(orders)('applies the events of both tiers in version order when delivered as %j', (...order) => {
+      const batch = order.map((i) => history[i]);
+
+      const plan = planApply(new Map(), batch, new Map());
+
+      expect(plan.apply.map((x) => x.label)).toEqual(labels);
+      expect(plan.rejects).toEqual([]);
+      const result = plan.results.get(X)!;
+      expect(result.version).toBe(7);
+      expect(result.snapshot.status).toBe('delivered');
+      expect(result.snapshot.handlingNode).toBe(community);
+      expect(result.snapshot.lifecycle).toMatchObject({
+        acceptedBy: community,
+        decidedBy: DISTRICT,
+        handOffs: [{ from: community, to: DISTRICT, at: occurredAt(3).toISOString() }],
+        steps: [{ step: 'review', node: DISTRICT, officer: '张三', endedAt: occurredAt(5).toISOString() }],
+      });
+    });
+
+    it('leaves the district handling the case until it decides', () => {
+      const plan = planApply(new Map(), [...history.slice(0, 5)].reverse(), new Map());
+
+      expect(plan.results.get(X)).toMatchObject({ version: 5, snapshot: { handlingNode: DISTRICT } });
+    });
+
+    it('refuses the community acting on the case while the district handles it', () => {
+      const early = c('v4 by the community', lifecycle(X, 4, { action: 'start-step', step: 'review' }));
+
+      const plan = planApply(new Map(), [early, ...history.slice(0, 3)], new Map());
+
+      expect(plan.apply.map((x) => x.label)).toEqual(['v1', 'v2', 'v3']);
+      expect(plan.rejects.map((r) => [r.candidate.label, r.reason])).toEqual([
+        ['v4 by the community', expect.stringContaining(`handled by node ${DISTRICT}`)],
+      ]);
+    });
   });
 });
 
@@ -282,25 +457,56 @@ describe('foldCase', () => {
     expect(foldCase(undefined, filed(X))).toEqual(snapshotOf(X));
   });
 
-  it('marks a filed case accepted and keeps everything else', () => {
+  it('marks a filed case accepted by the node that accepted it and keeps everything else', () => {
     const prev = snapshotOf(X);
 
     const next = foldCase(prev, accepted(X, 2));
 
-    expect(next).toEqual({ ...snapshotOf(X), status: 'accepted' });
-    expect(prev.status).toBe('submitted');
+    expect(next).toEqual({
+      ...snapshotOf(X),
+      status: 'accepted',
+      lifecycle: { ...emptyLifecycle(), acceptedAt: '2026-11-26T02:02:00.000Z', acceptedBy: X.slice(0, 12) },
+    });
+    expect(prev).toEqual(snapshotOf(X));
+  });
+
+  it('records the officer and the time of the event', () => {
+    const started = foldCase(caseAt(X, 2), next(X, 3));
+    expect(started.lifecycle.steps).toEqual([
+      {
+        step: 'undertake',
+        node: X.slice(0, 12),
+        officer: '张三',
+        startedAt: occurredAt(3).toISOString(),
+        endedAt: null,
+        opinion: null,
+      },
+    ]);
   });
 
   it('gives the same case for the same history', () => {
-    const history = [filed(X), accepted(X, 2)];
+    const history = [filed(X), next(X, 2), next(X, 3), next(X, 4), next(X, 5)];
     const replay = () => history.reduce<CaseSnapshot | undefined>(foldCase, undefined);
     expect(replay()).toEqual(replay());
+    expect(replay()?.status).toBe('decided');
   });
 
   it.each<[string, CaseSnapshot | undefined, FederationEvent, RegExp]>([
     ['a second filing', snapshotOf(X), filed(X, 2), new RegExp(`^case ${X} is already filed$`)],
     ['a filing at version 2', undefined, filed(X, 2), /^case.filed must be version 1$/],
     ['an acceptance of an unknown case', undefined, accepted(X, 1), new RegExp(`^case ${X} is not filed$`)],
+    [
+      'an acceptance by the district of a case its community handles',
+      snapshotOf(X),
+      lifecycle(X, 2, { action: 'accept' }, undefined, [DISTRICT, 'district']),
+      /^case\.accepted refused: case .* is handled by node 150202001001/,
+    ],
+    [
+      'a decision before acceptance',
+      snapshotOf(X),
+      lifecycle(X, 2, HISTORY[5]),
+      /^case\.decided refused: decide is not allowed for a case in status submitted; allowed: accept, reject, withdraw$/,
+    ],
   ])('refuses %s with a FoldError', (_name, prev, e, reason) => {
     expect(() => foldCase(prev, e)).toThrow(FoldError);
     expect(() => foldCase(prev, e)).toThrow(reason);

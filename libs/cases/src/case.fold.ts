@@ -1,4 +1,5 @@
-import { CASE_ACCEPTED, CASE_FILED, CaseSnapshot, FederationEvent } from '@fed/contracts';
+import { CASE_FILED, CaseSnapshot, FederationEvent } from '@fed/contracts';
+import { applyAction, TransitionError } from './lifecycle';
 
 /** Why an event cannot be applied to its case; the event is dead-lettered with this reason. */
 export class FoldError extends Error {}
@@ -6,14 +7,26 @@ export class FoldError extends Error {}
 /** The state of a case after one more event. Pure: the same history gives the same case at every tier. */
 export function foldCase(prev: CaseSnapshot | undefined, event: FederationEvent): CaseSnapshot {
   const body = event.body;
-  switch (body.type) {
-    case CASE_FILED:
-      if (prev) throw new FoldError(`case ${event.caseNo} is already filed`);
-      if (event.caseVersion !== 1) throw new FoldError('case.filed must be version 1');
-      return body.record;
-    case CASE_ACCEPTED:
-      if (!prev) throw new FoldError(`case ${event.caseNo} is not filed`);
-      return { ...prev, status: 'accepted' };
+  if (body.type === CASE_FILED) {
+    if (prev) throw new FoldError(`case ${event.caseNo} is already filed`);
+    if (event.caseVersion !== 1) throw new FoldError('case.filed must be version 1');
+    // A case begins submitted, at the community that filed it; everything after is an event.
+    if (body.record.status !== 'submitted' || body.record.handlingNode !== body.record.communityCode) {
+      throw new FoldError(`case ${event.caseNo} must be filed as submitted and handled by its community`);
+    }
+    return body.record;
+  }
+  if (!prev) throw new FoldError(`case ${event.caseNo} is not filed`);
+  try {
+    return applyAction(prev, body.action, {
+      node: event.originNode,
+      tier: event.originTier,
+      at: event.occurredAt.toISOString(),
+      officer: body.officer,
+    });
+  } catch (e) {
+    if (e instanceof TransitionError) throw new FoldError(`${body.type} refused: ${e.message}`);
+    throw e;
   }
 }
 

@@ -1,25 +1,55 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { ThrottlerModule } from '@nestjs/throttler';
+import { ActionsController } from './actions.controller';
+import { ActionsService } from './actions.service';
+import { CalendarController } from './calendar/calendar.controller';
+import { CalendarService } from './calendar/calendar.service';
+import { CatalogController, GuideController } from './catalog/catalog.controller';
+import { CatalogService } from './catalog/catalog.service';
 import { CasesController } from './cases.controller';
 import { CasesRepository } from './cases.repository';
+import { PublicCasesController } from './public.controller';
+import { ReferenceRepository } from './reference.repository';
 import { ReplicaConsumer } from './replica.consumer';
 import { ReplicaRepository } from './replica.repository';
 import { ReplicaService } from './replica.service';
 import { SyncController } from './sync.controller';
 import { SyncRepository } from './sync.repository';
 
-/** The case store of a node: the shared read API and sync status; with `consume`, the replica of the tiers below. */
+/**
+ * The case store of a node and everything around it: the shared read API, lifecycle actions, the
+ * replica of the tiers below (and of what flows down from above), the catalog, the working-day
+ * calendar, the citizen lookup and sync status.
+ */
 @Module({})
 export class CasesModule {
-  static forNode(options: { consume: boolean }): DynamicModule {
+  static forNode(): DynamicModule {
     return {
       module: CasesModule,
-      controllers: [CasesController, SyncController, ...(options.consume ? [ReplicaConsumer] : [])],
+      // The community's filing uses the catalog.
+      global: true,
+      imports: [ThrottlerModule.forRoot([{ name: 'default', ttl: 60_000, limit: 20 }])],
+      controllers: [
+        CasesController,
+        ActionsController,
+        SyncController,
+        ReplicaConsumer,
+        CatalogController,
+        GuideController,
+        CalendarController,
+        PublicCasesController,
+      ],
       providers: [
         CasesRepository,
         SyncRepository,
-        ...(options.consume ? [ReplicaRepository, ReplicaService] : []),
+        ReplicaRepository,
+        ReplicaService,
+        ReferenceRepository,
+        ActionsService,
+        CatalogService,
+        CalendarService,
       ],
-      exports: [CasesRepository],
+      exports: [CasesRepository, CatalogService, CalendarService],
     };
   }
 }

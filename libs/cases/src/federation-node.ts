@@ -5,15 +5,15 @@ import { NodeConfig, NodeTier, PlatformModule } from '@fed/platform';
 import { CasesModule } from './cases.module';
 
 /**
- * What every case-holding node is made of: platform, its own database, Kafka with the outbox relay,
- * and the case store. `consume` adds the replica of the nodes below (districts and the city).
+ * What every case-holding node is made of: platform, its own database, Kafka with the outbox relay
+ * and the consumer of what flows to it (from below and from above), and the case store.
  */
-export function federationNodeImports(config: NodeConfig, options: { consume: boolean }): DynamicModule[] {
+export function federationNodeImports(config: NodeConfig): DynamicModule[] {
   return [
     PlatformModule.forRoot(config, [DatabaseHealth, KafkaHealth]),
     PersistenceModule.forRoot(config),
     { module: FederationModule },
-    CasesModule.forNode(options),
+    CasesModule.forNode(),
   ];
 }
 

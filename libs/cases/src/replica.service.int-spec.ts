@@ -5,6 +5,7 @@ import { decodeEvent } from '@fed/contracts';
 import { HEADERS, KafkaAdapter, Topics } from '@fed/federation';
 import {
   acceptedEvent,
+  lifecycleEvent,
   collect,
   createTestDatabase,
   filedEvent,
@@ -32,7 +33,7 @@ describe('ReplicaService (district, real PostgreSQL and Kafka)', () => {
     namespace = uniqueNamespace('replica');
     const config = testNodeConfig(DISTRICT, await createTestDatabase('replica'), namespace);
     const moduleRef = await Test.createTestingModule({
-      imports: federationNodeImports(config, { consume: true }),
+      imports: federationNodeImports(config),
     }).compile();
     app = await moduleRef.init();
     replica = app.get(ReplicaService);
@@ -71,7 +72,7 @@ describe('ReplicaService (district, real PostgreSQL and Kafka)', () => {
   it('applies a filed case and relays the identical message to the city with itself as sender', async () => {
     const caseNo = newCaseNo(COMMUNITY);
     const message = inbound(filedEvent(caseNo), COMMUNITY);
-    await replica.applyBatch({ events: [message], rejects: [] });
+    await replica.applyBatch({ events: [message], references: [], rejects: [] });
 
     expect(await caseRow(caseNo)).toEqual({ version: 1, status: 'submitted' });
     expect(await history(caseNo)).toEqual(['1:case.filed']);
@@ -88,12 +89,13 @@ describe('ReplicaService (district, real PostgreSQL and Kafka)', () => {
   it('skips a redelivered event: nothing changes, the duplicate is counted, nothing is relayed twice', async () => {
     const caseNo = newCaseNo(COMMUNITY);
     const message = inbound(filedEvent(caseNo), COMMUNITY);
-    await replica.applyBatch({ events: [message], rejects: [] });
+    await replica.applyBatch({ events: [message], references: [], rejects: [] });
     const before = await source(COMMUNITY);
 
     // The same event again, in one batch twice and in a later batch.
     await replica.applyBatch({
       events: [inbound(message.event, COMMUNITY), inbound(message.event, COMMUNITY)],
+      references: [],
       rejects: [],
     });
 
@@ -112,10 +114,10 @@ describe('ReplicaService (district, real PostgreSQL and Kafka)', () => {
     const caseNo = newCaseNo(COMMUNITY);
     const v1 = filedEvent(caseNo);
     const v2 = acceptedEvent(caseNo, 2);
-    const v3 = acceptedEvent(caseNo, 3);
+    const v3 = lifecycleEvent(caseNo, 3, { action: 'start-step', step: 'undertake' });
 
-    await replica.applyBatch({ events: [inbound(v3, COMMUNITY)], rejects: [] });
-    await replica.applyBatch({ events: [inbound(v2, COMMUNITY)], rejects: [] });
+    await replica.applyBatch({ events: [inbound(v3, COMMUNITY)], references: [], rejects: [] });
+    await replica.applyBatch({ events: [inbound(v2, COMMUNITY)], references: [], rejects: [] });
     expect(await caseRow(caseNo)).toBeUndefined();
     const parked = await db.query<{ version: number }[]>(
       'SELECT version FROM parked_event WHERE case_no = $1 ORDER BY version',
@@ -123,8 +125,8 @@ describe('ReplicaService (district, real PostgreSQL and Kafka)', () => {
     );
     expect(parked.map((p) => p.version)).toEqual([2, 3]);
 
-    await replica.applyBatch({ events: [inbound(v1, COMMUNITY)], rejects: [] });
-    expect(await history(caseNo)).toEqual(['1:case.filed', '2:case.accepted', '3:case.accepted']);
+    await replica.applyBatch({ events: [inbound(v1, COMMUNITY)], references: [], rejects: [] });
+    expect(await history(caseNo)).toEqual(['1:case.filed', '2:case.accepted', '3:case.step-started']);
     expect(await caseRow(caseNo)).toEqual({ version: 3, status: 'accepted' });
     const left = await db.query<unknown[]>('SELECT 1 FROM parked_event WHERE case_no = $1', [caseNo]);
     expect(left).toHaveLength(0);
@@ -135,7 +137,11 @@ describe('ReplicaService (district, real PostgreSQL and Kafka)', () => {
     const foreign = newCaseNo(OTHER_DISTRICT_COMMUNITY);
     const forged = newCaseNo(COMMUNITY);
     const conflicting = newCaseNo(COMMUNITY);
-    await replica.applyBatch({ events: [inbound(filedEvent(conflicting), COMMUNITY)], rejects: [] });
+    await replica.applyBatch({
+      events: [inbound(filedEvent(conflicting), COMMUNITY)],
+      references: [],
+      rejects: [],
+    });
 
     const batch = {
       events: [
@@ -144,6 +150,7 @@ describe('ReplicaService (district, real PostgreSQL and Kafka)', () => {
         inbound(filedEvent(conflicting), COMMUNITY), // version 1 again, but another event
         inbound(filedEvent(good), COMMUNITY),
       ],
+      references: [],
       rejects: [
         {
           position: { topic: 'test.topic', partition: 0, offset: 'garbage-1', key: null, sender: COMMUNITY },
@@ -165,7 +172,7 @@ describe('ReplicaService (district, real PostgreSQL and Kafka)', () => {
     );
     expect(letters.map((l) => l.reason)).toEqual([
       'envelope does not decode',
-      expect.stringContaining('is not a child of 150202'),
+      expect.stringContaining('neither a child nor the parent of 150202'),
       expect.stringContaining('not within sender 150202002003'),
       expect.stringContaining('already another event'),
     ]);

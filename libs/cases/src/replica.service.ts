@@ -1,9 +1,10 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { CASE_FILED, decodeEvent, FederationEvent } from '@fed/contracts';
+import { CASE_FILED, decodeEvent, FederationEvent, ReferenceEvent } from '@fed/contracts';
 import {
   HEADERS,
   InboundBatch,
   InboundEvent,
+  InboundReference,
   MessagePosition,
   OutboxRelay,
   OutboxRepository,
@@ -12,6 +13,7 @@ import {
 } from '@fed/federation';
 import { Metrics, NODE_CONFIG, NodeConfig } from '@fed/platform';
 import { planApply } from './case.fold';
+import { ReferenceRepository } from './reference.repository';
 import { DeadLetterToStore, ParkedRow, ReplicaRepository, SourceProgress } from './replica.repository';
 
 interface Candidate {
@@ -24,7 +26,9 @@ interface Candidate {
 
 /**
  * Applies inbound events to this node's replica: exactly once in effect, in per-case version order,
- * and relays what it applied to the parent node through the outbox, all in one transaction per batch.
+ * and relays what it applied through the outbox — up to the parent what came from below, down to the
+ * child below which the case lives what came from above — all in one transaction per batch. Reference
+ * data from above (catalog, calendar) is kept at its newest version and relayed to every child.
  */
 @Injectable()
 export class ReplicaService {
@@ -33,6 +37,7 @@ export class ReplicaService {
 
   constructor(
     private readonly replica: ReplicaRepository,
+    private readonly references: ReferenceRepository,
     private readonly outbox: OutboxRepository,
     private readonly relay: OutboxRelay,
     private readonly metrics: Metrics,
@@ -48,6 +53,13 @@ export class ReplicaService {
       reason: r.reason,
       payload: r.raw,
     }));
+    const references: InboundReference[] = [];
+    for (const inbound of batch.references) {
+      const refusal = this.referenceRefusal(inbound);
+      if (refusal)
+        letters.push({ ...inbound.position, kind: 'not-allowed', reason: refusal, payload: inbound.raw });
+      else references.push(inbound);
+    }
     const accepted: Candidate[] = [];
     for (const inbound of batch.events) {
       const refusal = this.refusal(inbound);
@@ -88,34 +100,74 @@ export class ReplicaService {
       await this.replica.park(m, plan.park);
       const fresh = await this.replica.insertDeadLetters(m, letters);
       const inboundDuplicates = plan.duplicates.filter((d) => d.position);
-      await this.replica.recordProgress(m, this.progress(plan.apply, inboundDuplicates));
-      await this.outbox.append(m, [...this.relayRows(plan.apply), ...this.deadLetterRows(fresh)]);
-      return { plan, fresh, inboundDuplicates };
+      const newer = await this.references.storeIfNewer(
+        m,
+        references.map((r) => ({ event: r.event, raw: r.raw })),
+      );
+      const staleReferences = references.filter((r) => !newer.includes(r.event));
+      await this.replica.recordProgress(
+        m,
+        this.progress(plan.apply, inboundDuplicates, newer, staleReferences),
+      );
+      await this.outbox.append(m, [
+        ...this.relayRows(plan.apply),
+        ...this.referenceRelayRows(references.filter((r) => newer.includes(r.event))),
+        ...this.deadLetterRows(fresh),
+      ]);
+      return { plan, fresh, inboundDuplicates, newer };
     });
+    for (const r of outcome.newer) {
+      this.logger.log({
+        msg: 'reference data updated',
+        subject: r.subject,
+        version: r.version,
+        messageId: r.eventId,
+        origin: r.originNode,
+      });
+    }
 
     this.afterCommit(outcome.plan.apply, outcome.inboundDuplicates, outcome.fresh);
     const newlyParked = outcome.plan.park.filter((c) => c.position).length;
     if (newlyParked > 0) this.metrics.eventsParked.inc(newlyParked);
-    if (outcome.plan.apply.length > 0 || outcome.fresh.length > 0) this.relay.wake();
+    if (outcome.plan.apply.length > 0 || outcome.fresh.length > 0 || outcome.newer.length > 0)
+      this.relay.wake();
   }
 
-  /** Why this node refuses an event outright, or null: only its own subtree may write to it. */
+  /**
+   * Why this node refuses an event outright, or null. From below, only its own subtree may write to
+   * it; from above, only its parent, with events of its ancestors about cases of its own subtree.
+   */
   private refusal({ event, position }: InboundEvent): string | null {
     const self = this.config.node.code;
     const { topology } = this.config;
-    if (!position.sender || !topology.has(position.sender) || topology.get(position.sender).parent !== self) {
-      return `sender ${position.sender ?? '(none)'} is not a child of ${self}`;
-    }
-    if (
-      event.originNode === self ||
-      !topology.has(event.originNode) ||
-      !topology.isWithin(event.originNode, position.sender)
-    ) {
-      return `origin ${event.originNode} is not within sender ${position.sender}`;
+    const sender = position.sender;
+    if (!sender || !topology.has(sender))
+      return `sender ${sender ?? '(none)'} is not a node of the federation`;
+    if (!topology.has(event.originNode)) return `origin ${event.originNode} is not a node of the federation`;
+    if (topology.get(event.originNode).tier !== event.originTier) {
+      return `origin ${event.originNode} is a ${topology.get(event.originNode).tier}, not a ${event.originTier}`;
     }
     const community = event.caseNo.slice(0, 12);
-    if (!topology.has(community) || !topology.isWithin(community, position.sender)) {
-      return `case ${event.caseNo} does not belong to a community under ${position.sender}`;
+    if (!topology.has(community) || topology.get(community).tier !== 'community') {
+      return `case ${event.caseNo} does not belong to a community of the federation`;
+    }
+    const fromBelow = topology.get(sender).parent === self;
+    const fromAbove = this.config.node.parent === sender;
+    if (fromBelow) {
+      if (event.originNode === self || !topology.isWithin(event.originNode, sender)) {
+        return `origin ${event.originNode} is not within sender ${sender}`;
+      }
+      if (!topology.isWithin(community, sender)) {
+        return `case ${event.caseNo} does not belong to a community under ${sender}`;
+      }
+    } else if (fromAbove) {
+      if (!topology.isWithin(sender, event.originNode)) {
+        return `origin ${event.originNode} is not ${sender} or above it`;
+      }
+      if (!topology.isWithin(community, self)) return `case ${event.caseNo} does not belong under ${self}`;
+      if (event.body.type === CASE_FILED) return 'a case is filed by its community, never sent down';
+    } else {
+      return `sender ${sender} is neither a child nor the parent of ${self}`;
     }
     if (event.body.type === CASE_FILED) {
       const r = event.body.record;
@@ -129,6 +181,28 @@ export class ReplicaService {
       }
       if (event.originNode !== community) return `case ${event.caseNo} was not filed by its own community`;
     }
+    const body = event.body;
+    if (body.type !== CASE_FILED && body.action.action === 'hand-up') {
+      const to = body.action.toNode;
+      if (!topology.has(to) || topology.get(event.originNode).parent !== to) {
+        return `case ${event.caseNo} can be handed up only to the parent of ${event.originNode}, not ${to}`;
+      }
+    }
+    return null;
+  }
+
+  /** Reference data comes only from the parent, published by it or a node above it. */
+  private referenceRefusal({ event, position }: InboundReference): string | null {
+    const { node, topology } = this.config;
+    const sender = position.sender;
+    if (!sender || sender !== node.parent)
+      return `reference data must come from the parent ${node.parent ?? '(none)'}`;
+    if (!topology.has(event.originNode) || !topology.isWithin(sender, event.originNode)) {
+      return `origin ${event.originNode} is not ${sender} or above it`;
+    }
+    if (topology.get(event.originNode).tier !== event.originTier) {
+      return `origin ${event.originNode} is a ${topology.get(event.originNode).tier}, not a ${event.originTier}`;
+    }
     return null;
   }
 
@@ -136,10 +210,15 @@ export class ReplicaService {
     return { event: decodeEvent(p.envelope), raw: p.envelope, sender: p.sender };
   }
 
-  private progress(applied: Candidate[], duplicates: Candidate[]): SourceProgress[] {
+  private progress(
+    applied: Candidate[],
+    duplicates: Candidate[],
+    referencesApplied: ReferenceEvent[] = [],
+    referenceDuplicates: InboundReference[] = [],
+  ): SourceProgress[] {
     const bySource = new Map<string, SourceProgress>();
     const now = Date.now();
-    const entry = (e: FederationEvent) => {
+    const entry = (e: FederationEvent | ReferenceEvent) => {
       let p = bySource.get(e.originNode);
       if (!p) {
         p = {
@@ -154,29 +233,62 @@ export class ReplicaService {
       }
       return p;
     };
-    for (const c of applied) {
-      const p = entry(c.event);
+    for (const e of [...applied.map((c) => c.event), ...referencesApplied]) {
+      const p = entry(e);
       p.applied++;
-      if (!p.lastEventAt || c.event.occurredAt > p.lastEventAt) {
-        p.lastEventAt = c.event.occurredAt;
-        p.lastDelayMs = Math.max(0, now - c.event.occurredAt.getTime());
+      if (!p.lastEventAt || e.occurredAt > p.lastEventAt) {
+        p.lastEventAt = e.occurredAt;
+        p.lastDelayMs = Math.max(0, now - e.occurredAt.getTime());
       }
     }
     for (const c of duplicates) entry(c.event).duplicates++;
+    for (const r of referenceDuplicates) entry(r.event).duplicates++;
     return [...bySource.values()];
   }
 
-  /** Relays applied events unchanged to the parent node; the city has none. */
+  /**
+   * Relays applied events unchanged: what came from a child goes up to the parent (the city has
+   * none); what came from the parent goes down to the child under which the case lives (a community
+   * keeps it). Nothing goes back where it came from.
+   */
   private relayRows(applied: Candidate[]): OutboxRow[] {
-    const parent = this.config.node.parent;
-    if (!parent) return [];
-    const topic = this.topics.inbound(parent);
-    return applied.map((c) => ({
-      topic,
-      key: c.event.caseNo,
-      value: c.raw,
-      headers: { [HEADERS.sender]: this.config.node.code, [HEADERS.eventId]: c.event.eventId },
-    }));
+    const { node } = this.config;
+    const rows: OutboxRow[] = [];
+    for (const c of applied) {
+      const fromParent = c.sender !== null && c.sender === node.parent;
+      const topic = fromParent
+        ? this.downTopic(c.event.caseNo)
+        : node.parent && this.topics.inbound(node.parent);
+      if (!topic) continue;
+      rows.push({
+        topic,
+        key: c.event.caseNo,
+        value: c.raw,
+        headers: { [HEADERS.sender]: node.code, [HEADERS.eventId]: c.event.eventId },
+      });
+    }
+    return rows;
+  }
+
+  /** The down topic of the child of this node under which the case lives, or null at its community. */
+  private downTopic(caseNo: string): string | null {
+    const child = this.config.node.children.find((code) =>
+      this.config.topology.isWithin(caseNo.slice(0, 12), code),
+    );
+    return child ? this.topics.downward(child) : null;
+  }
+
+  /** Newer reference data goes on down to every child. */
+  private referenceRelayRows(references: InboundReference[]): OutboxRow[] {
+    const { node } = this.config;
+    return references.flatMap((r) =>
+      node.children.map((child) => ({
+        topic: this.topics.downward(child),
+        key: r.event.subject,
+        value: r.raw,
+        headers: { [HEADERS.sender]: node.code, [HEADERS.eventId]: r.event.eventId },
+      })),
+    );
   }
 
   private deadLetterRows(letters: DeadLetterToStore[]): OutboxRow[] {

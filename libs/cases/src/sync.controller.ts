@@ -3,7 +3,7 @@ import { FederationServer } from '@fed/federation';
 import { Metrics, NODE_CONFIG, NodeConfig } from '@fed/platform';
 import { SyncRepository } from './sync.repository';
 
-/** How fresh this node's copy of each source below it is, and what is waiting. */
+/** How fresh this node's copy of each source (below it and above it) is, and what is waiting. */
 @Controller('api/v1/sync')
 export class SyncController {
   constructor(
@@ -21,11 +21,17 @@ export class SyncController {
     this.metrics.parkedBacklog.set(backlogs.parked);
     const byNode = new Map(rows.map((r) => [r.origin_node, r]));
     const now = Date.now();
-    // Every node below this one is listed, so a silent source shows as such rather than missing.
-    const below = topology
+    // Every node below this one, and those above it (catalog, calendar, decisions flow down), is
+    // listed, so a silent source shows as such rather than missing.
+    const sourceNodes = topology
       .all()
-      .filter((n) => n.code !== node.code && n.tier !== 'monitor' && topology.isWithin(n.code, node.code));
-    const sources = below.map((n) => {
+      .filter(
+        (n) =>
+          n.code !== node.code &&
+          n.tier !== 'monitor' &&
+          (topology.isWithin(n.code, node.code) || topology.isWithin(node.code, n.code)),
+      );
+    const sources = sourceNodes.map((n) => {
       const r = byNode.get(n.code);
       return {
         node: n.code,
@@ -41,13 +47,13 @@ export class SyncController {
         sinceLastEventMs: r?.last_event_at ? now - r.last_event_at.getTime() : null,
       };
     });
-    const lag = node.children.length > 0 ? this.server.consumerLag() : null;
+    const lag = this.server.consumerLag();
     return {
       node: node.code,
       tier: node.tier,
       asOf: new Date(now).toISOString(),
       inbound: lag && {
-        topic: lag.topic,
+        topics: lag.topics,
         consumerLag: lag.total,
         partitions: lag.partitions,
         measuredAt: lag.measuredAt.toISOString(),

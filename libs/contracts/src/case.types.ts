@@ -13,6 +13,126 @@ export interface MaskedApplicant {
   phone: string;
 }
 
+/** The terms of the service item a case runs under, fixed when it was filed. */
+export interface ItemTerms {
+  code: string;
+  version: number;
+  name: string;
+  department: string;
+  decidingTier: TierName;
+  /** 承诺时限, working days; 0 for an instant case (即办件). */
+  promisedDays: number;
+  /** 法定时限, working days. */
+  legalDays: number;
+}
+
+export const CASE_STATUSES = [
+  'submitted',
+  'accepted',
+  'supplement',
+  'special-procedure',
+  'suspended',
+  'decided',
+  'delivered',
+  'rejected',
+  'withdrawn',
+] as const;
+/** 收件, 受理 (in progress), 补正, 特别程序, 挂起, 办结, 送达, 不予受理, 撤回. */
+export type CaseStatus = (typeof CASE_STATUSES)[number];
+
+export const SPECIAL_PROCEDURE_KINDS = ['hearing', 'expert-review', 'testing', 'extension'] as const;
+export type SpecialProcedureKind = (typeof SPECIAL_PROCEDURE_KINDS)[number];
+/** 承办, 审核, 批准. */
+export const STEPS = ['undertake', 'review', 'approve'] as const;
+export type StepName = (typeof STEPS)[number];
+export const OUTCOMES = ['approved', 'not-approved'] as const;
+export type Outcome = (typeof OUTCOMES)[number];
+export const DELIVERY_METHODS = ['window', 'mail', 'electronic', 'sms'] as const;
+export type DeliveryMethod = (typeof DELIVERY_METHODS)[number];
+
+/** What a lifecycle action carries, by action name (the path segment of POST .../actions/:action). */
+export type CaseAction =
+  | { action: 'accept' }
+  | { action: 'reject'; reason: string }
+  | { action: 'request-supplement'; materials: string[]; note: string }
+  | { action: 'receive-supplement'; note: string }
+  | { action: 'start-special-procedure'; kind: SpecialProcedureKind; reason: string; limitDays: number }
+  | { action: 'end-special-procedure'; note: string }
+  | { action: 'suspend'; reason: string }
+  | { action: 'resume'; note: string }
+  | { action: 'start-step'; step: StepName }
+  | { action: 'end-step'; step: StepName; opinion: string }
+  | { action: 'decide'; outcome: Outcome; result: string }
+  | { action: 'deliver'; method: DeliveryMethod }
+  | { action: 'withdraw'; reason: string }
+  | { action: 'rate'; score: number; comment: string }
+  | { action: 'hand-up'; toNode: string; note: string };
+export type CaseActionName = CaseAction['action'];
+
+/** The event type each action produces. */
+export const ACTION_EVENT_TYPES = {
+  accept: 'case.accepted',
+  reject: 'case.rejected',
+  'request-supplement': 'case.supplement-requested',
+  'receive-supplement': 'case.supplement-received',
+  'start-special-procedure': 'case.special-procedure-started',
+  'end-special-procedure': 'case.special-procedure-ended',
+  suspend: 'case.suspended',
+  resume: 'case.resumed',
+  'start-step': 'case.step-started',
+  'end-step': 'case.step-ended',
+  decide: 'case.decided',
+  deliver: 'case.delivered',
+  withdraw: 'case.withdrawn',
+  rate: 'case.rated',
+  'hand-up': 'case.handed-up',
+} as const satisfies Record<CaseActionName, string>;
+export const CASE_ACTIONS = Object.keys(ACTION_EVENT_TYPES) as CaseActionName[];
+export type LifecycleEventType = (typeof ACTION_EVENT_TYPES)[CaseActionName];
+
+/** A clock stop: 补正, 特别程序 or 挂起, with when it began and (once over) ended. */
+export interface CasePause {
+  kind: 'supplement' | 'special-procedure' | 'suspension';
+  /** ISO-8601 instants, UTC. */
+  from: string;
+  to: string | null;
+  reason: string;
+  materials?: string[];
+  procedure?: SpecialProcedureKind;
+  limitDays?: number;
+}
+
+export interface CaseStep {
+  step: StepName;
+  node: string;
+  officer: string;
+  startedAt: string;
+  endedAt: string | null;
+  opinion: string | null;
+}
+
+/** Everything that happened to a case since filing, folded from its events; identical at every tier. */
+export interface CaseLifecycle {
+  acceptedAt: string | null;
+  acceptedBy: string | null;
+  rejectedAt: string | null;
+  rejectedReason: string | null;
+  pauses: CasePause[];
+  steps: CaseStep[];
+  handOffs: { from: string; to: string; at: string }[];
+  decidedAt: string | null;
+  decidedBy: string | null;
+  outcome: Outcome | null;
+  result: string | null;
+  deliveredAt: string | null;
+  deliveryMethod: DeliveryMethod | null;
+  withdrawnAt: string | null;
+  withdrawnReason: string | null;
+  rating: { score: number; comment: string; at: string } | null;
+  /** A rating of 1–2 opens a rectification (整改). */
+  rectification: 'open' | null;
+}
+
 /** The replicated case record: identical at every tier that holds the case. */
 export interface CaseSnapshot {
   caseNo: string;
@@ -20,23 +140,26 @@ export interface CaseSnapshot {
   districtCode: string;
   cityCode: string;
   itemCode: string;
+  item: ItemTerms;
   channel: ChannelName;
   applicant: MaskedApplicant;
   formData: Record<string, unknown>;
-  status: string;
+  status: CaseStatus;
   /** ISO-8601 instant with milliseconds, UTC. */
   filedAt: string;
   /** The only node that may change the case. */
   handlingNode: string;
+  /** SHA-256 hex of `<caseNo>:<query code>`. */
+  queryCodeHash: string;
+  lifecycle: CaseLifecycle;
 }
 
 export const CASE_FILED = 'case.filed';
-export const CASE_ACCEPTED = 'case.accepted';
 
 /** The event bodies the federation knows, discriminated by `type`. */
 export type CaseEventBody =
   | { type: typeof CASE_FILED; record: CaseSnapshot }
-  | { type: typeof CASE_ACCEPTED; acceptedAt: string; acceptedBy: string };
+  | { type: LifecycleEventType; officer: string; action: CaseAction };
 
 export type CaseEventType = CaseEventBody['type'];
 
@@ -50,4 +173,27 @@ export interface FederationEvent {
   occurredAt: Date;
   schemaVersion: number;
   body: CaseEventBody;
+}
+
+/** A lifecycle that has not started: what a case.filed record carries. */
+export function emptyLifecycle(): CaseLifecycle {
+  return {
+    acceptedAt: null,
+    acceptedBy: null,
+    rejectedAt: null,
+    rejectedReason: null,
+    pauses: [],
+    steps: [],
+    handOffs: [],
+    decidedAt: null,
+    decidedBy: null,
+    outcome: null,
+    result: null,
+    deliveredAt: null,
+    deliveryMethod: null,
+    withdrawnAt: null,
+    withdrawnReason: null,
+    rating: null,
+    rectification: null,
+  };
 }

@@ -1,40 +1,41 @@
 import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
 import { Timestamp, timestampDate, timestampFromDate } from '@bufbuild/protobuf/wkt';
-import { CaseAcceptedSchema, CaseFiledSchema, CaseRecordSchema, Channel } from './gen/fed/v1/case_pb';
+import { CaseActionTakenSchema, CaseFiledSchema, CaseRecordSchema, Channel } from './gen/fed/v1/case_pb';
 import { EventEnvelopeSchema, Tier } from './gen/fed/v1/envelope_pb';
 import {
-  CASE_ACCEPTED,
+  ACTION_EVENT_TYPES,
   CASE_FILED,
+  CASE_STATUSES,
   CaseEventBody,
   CaseSnapshot,
+  CaseStatus,
   ChannelName,
+  emptyLifecycle,
   FederationEvent,
+  LifecycleEventType,
   TierName,
+  TIERS,
 } from './case.types';
+import { actionFromWire, actionToWire } from './action.codec';
+import { ReferenceEvent } from './reference.types';
+import { decodeReferenceBody, encodeReferenceBody, SUBJECT_PATTERN } from './reference.codec';
+import {
+  CASE_NO_PATTERN,
+  check,
+  COMMUNITY_CODE,
+  ContractError,
+  DISTRICT_CODE,
+  ITEM_CODE,
+  MAX_VERSION,
+  MAX_YEAR,
+  MIN_YEAR,
+  NODE_CODE,
+  QUERY_CODE_HASH,
+  text,
+  UUID,
+} from './wire';
 
-/** Raised when bytes on a federation topic are not a valid event; the reason goes to the dead-letter topic. */
-export class ContractError extends Error {
-  constructor(reason: string) {
-    super(reason);
-    this.name = 'ContractError';
-  }
-}
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-/** 12-digit community code, 8-digit filing date, then a sequence of at least 6 digits. */
-export const CASE_NO_PATTERN = /^\d{12}\d{8}\d{6,10}$/;
-const NODE_CODE = /^\d{6}(\d{6})?$/;
-const DISTRICT_CODE = /^\d{6}$/;
-const COMMUNITY_CODE = /^\d{12}$/;
-const ITEM_CODE = /^[A-Za-z0-9][A-Za-z0-9-]{2,39}$/;
-const STATUS = /^[a-z][a-z-]{0,39}$/;
-/** Control characters (NUL above all) are refused: PostgreSQL text and jsonb cannot hold NUL. */
-// eslint-disable-next-line no-control-regex -- refusing control characters is the point
-const CONTROL = /[\u0000-\u001f\u007f]/;
-const MAX_VERSION = 2_147_483_647;
-/** Instants outside these years are nonsense for a case, and beyond what PostgreSQL timestamptz holds. */
-const MIN_YEAR = 1970;
-const MAX_YEAR = 9999;
+export { CASE_NO_PATTERN, ContractError } from './wire';
 
 const TIER_TO_WIRE: Record<TierName, Tier> = {
   community: Tier.COMMUNITY,
@@ -54,8 +55,16 @@ function invert<K extends string, V extends number>(map: Record<K, V>): Map<V, K
 const TIER_FROM_WIRE = invert(TIER_TO_WIRE);
 const CHANNEL_FROM_WIRE = invert(CHANNEL_TO_WIRE);
 
+const LIFECYCLE_TYPES = new Set<string>(Object.values(ACTION_EVENT_TYPES));
+
 /** Payload schema versions this build can decode, per event type. */
-const SCHEMA_VERSIONS: Record<string, number> = { [CASE_FILED]: 1, [CASE_ACCEPTED]: 1 };
+const SCHEMA_VERSIONS: Record<string, number> = {
+  [CASE_FILED]: 1,
+  ...Object.fromEntries([...LIFECYCLE_TYPES].map((t) => [t, 1])),
+  'catalog.item-published': 1,
+  'calendar.published': 1,
+  'calendar.overrides-published': 1,
+};
 
 export function encodeEvent(event: FederationEvent): Uint8Array {
   return toBinary(
@@ -74,19 +83,31 @@ export function encodeEvent(event: FederationEvent): Uint8Array {
   );
 }
 
+export function encodeReference(event: ReferenceEvent): Uint8Array {
+  return toBinary(
+    EventEnvelopeSchema,
+    create(EventEnvelopeSchema, {
+      eventId: event.eventId,
+      originNode: event.originNode,
+      originTier: TIER_TO_WIRE[event.originTier],
+      subject: event.subject,
+      caseVersion: event.version,
+      eventType: event.body.type,
+      occurredAt: timestampFromDate(event.occurredAt),
+      schemaVersion: event.schemaVersion,
+      payload: encodeReferenceBody(event.body),
+    }),
+  );
+}
+
 function encodeBody(body: CaseEventBody): Uint8Array {
-  switch (body.type) {
-    case CASE_FILED:
-      return toBinary(CaseFiledSchema, create(CaseFiledSchema, { record: recordToWire(body.record) }));
-    case CASE_ACCEPTED:
-      return toBinary(
-        CaseAcceptedSchema,
-        create(CaseAcceptedSchema, {
-          acceptedAt: timestampFromDate(new Date(body.acceptedAt)),
-          acceptedBy: body.acceptedBy,
-        }),
-      );
+  if (body.type === CASE_FILED) {
+    return toBinary(CaseFiledSchema, create(CaseFiledSchema, { record: recordToWire(body.record) }));
   }
+  return toBinary(
+    CaseActionTakenSchema,
+    create(CaseActionTakenSchema, { officer: body.officer, action: actionToWire(body.action) }),
+  );
 }
 
 function recordToWire(r: CaseSnapshot) {
@@ -102,14 +123,16 @@ function recordToWire(r: CaseSnapshot) {
     status: r.status,
     filedAt: timestampFromDate(new Date(r.filedAt)),
     handlingNode: r.handlingNode,
+    item: { ...r.item },
+    queryCodeHash: r.queryCodeHash,
   });
 }
 
 /**
- * Decodes and validates one message from a federation topic.
+ * Decodes and validates one message from a federation topic: a case event or reference data.
  * @throws ContractError naming what is wrong; the caller dead-letters the message.
  */
-export function decodeEvent(bytes: Uint8Array): FederationEvent {
+export function decodeMessage(bytes: Uint8Array): FederationEvent | ReferenceEvent {
   let env;
   try {
     env = fromBinary(EventEnvelopeSchema, bytes);
@@ -121,7 +144,6 @@ export function decodeEvent(bytes: Uint8Array): FederationEvent {
     throw new ContractError('originNode must be a 6 or 12 digit node code');
   const originTier = TIER_FROM_WIRE.get(env.originTier);
   if (!originTier) throw new ContractError('originTier is missing');
-  if (!CASE_NO_PATTERN.test(env.caseNo)) throw new ContractError('caseNo is malformed');
   // Stored as a PostgreSQL integer at every tier.
   if (env.caseVersion < 1 || env.caseVersion > MAX_VERSION) {
     throw new ContractError(`caseVersion must be between 1 and ${MAX_VERSION}`);
@@ -132,12 +154,30 @@ export function decodeEvent(bytes: Uint8Array): FederationEvent {
   if (env.schemaVersion !== supported) {
     throw new ContractError(`eventType ${env.eventType} schemaVersion ${env.schemaVersion} is not supported`);
   }
+  if (env.subject !== '') {
+    if (env.caseNo !== '') throw new ContractError('an event has either a caseNo or a subject, not both');
+    if (!SUBJECT_PATTERN.test(env.subject)) throw new ContractError('subject is malformed');
+    const body = decodeReferenceBody(env.eventType, env.payload, env.subject, env.originNode);
+    return {
+      eventId: env.eventId.toLowerCase(),
+      originNode: env.originNode,
+      originTier,
+      subject: env.subject,
+      version: env.caseVersion,
+      occurredAt,
+      schemaVersion: env.schemaVersion,
+      body,
+    };
+  }
+  if (!CASE_NO_PATTERN.test(env.caseNo)) throw new ContractError('caseNo is malformed');
   const body = decodeBody(env.eventType, env.payload);
   if (body.type === CASE_FILED && body.record.caseNo !== env.caseNo) {
     throw new ContractError('payload caseNo differs from the envelope');
   }
   if (body.type === CASE_FILED && env.caseVersion !== 1)
     throw new ContractError('case.filed must be version 1');
+  if (body.type !== CASE_FILED && env.caseVersion === 1)
+    throw new ContractError(`${body.type} cannot be version 1: a case begins with case.filed`);
   return {
     eventId: env.eventId.toLowerCase(),
     originNode: env.originNode,
@@ -150,9 +190,20 @@ export function decodeEvent(bytes: Uint8Array): FederationEvent {
   };
 }
 
+/** A case event; reference data is refused. */
+export function decodeEvent(bytes: Uint8Array): FederationEvent {
+  const m = decodeMessage(bytes);
+  if (isReferenceEvent(m)) throw new ContractError(`${m.body.type} is not a case event`);
+  return m;
+}
+
+export function isReferenceEvent(m: FederationEvent | ReferenceEvent): m is ReferenceEvent {
+  return 'subject' in m;
+}
+
 function decodeBody(eventType: string, payload: Uint8Array): CaseEventBody {
-  if (eventType === CASE_ACCEPTED) return decodeAccepted(payload);
-  if (eventType !== CASE_FILED) throw new ContractError(`unknown eventType "${eventType}"`);
+  if (LIFECYCLE_TYPES.has(eventType)) return decodeLifecycle(eventType as LifecycleEventType, payload);
+  if (eventType !== CASE_FILED) throw new ContractError(`"${eventType}" is not a case event`);
   let filed;
   try {
     filed = fromBinary(CaseFiledSchema, payload);
@@ -169,7 +220,22 @@ function decodeBody(eventType: string, payload: Uint8Array): CaseEventBody {
   check(r.districtCode, DISTRICT_CODE, 'record.districtCode');
   check(r.cityCode, DISTRICT_CODE, 'record.cityCode');
   check(r.itemCode, ITEM_CODE, 'record.itemCode');
-  check(r.status, STATUS, 'record.status');
+  if (!CASE_STATUSES.includes(r.status as CaseStatus)) throw new ContractError('record.status is unknown');
+  if (!r.item) throw new ContractError('record.item is missing');
+  const item = r.item;
+  check(item.code, ITEM_CODE, 'record.item.code');
+  if (item.code !== r.itemCode) throw new ContractError('record.item.code differs from record.itemCode');
+  if (item.version < 1 || item.version > MAX_VERSION)
+    throw new ContractError('record.item.version is out of range');
+  text(item.name, 'record.item.name', 200);
+  text(item.department, 'record.item.department', 200);
+  if (!TIERS.includes(item.decidingTier as TierName))
+    throw new ContractError('record.item.decidingTier is unknown');
+  if (item.legalDays < 1 || item.promisedDays > item.legalDays || item.legalDays > 3660)
+    throw new ContractError(
+      'record.item limits must satisfy promised ≤ legal, 1 ≤ legal ≤ 3660 working days',
+    );
+  check(r.queryCodeHash, QUERY_CODE_HASH, 'record.queryCodeHash');
   check(r.handlingNode, NODE_CODE, 'record.handlingNode');
   text(r.applicant.name, 'record.applicant.name', 64);
   text(r.applicant.idNumber, 'record.applicant.idNumber', 32);
@@ -201,27 +267,37 @@ function decodeBody(eventType: string, payload: Uint8Array): CaseEventBody {
       channel,
       applicant: { name: r.applicant.name, idNumber: r.applicant.idNumber, phone: r.applicant.phone },
       formData: formData as Record<string, unknown>,
-      status: r.status,
+      item: {
+        code: item.code,
+        version: item.version,
+        name: item.name,
+        department: item.department,
+        decidingTier: item.decidingTier as TierName,
+        promisedDays: item.promisedDays,
+        legalDays: item.legalDays,
+      },
+      status: r.status as CaseStatus,
       filedAt: filedAt.toISOString(),
       handlingNode: r.handlingNode,
+      queryCodeHash: r.queryCodeHash,
+      lifecycle: emptyLifecycle(),
     },
   };
 }
 
-function decodeAccepted(payload: Uint8Array): CaseEventBody {
-  let accepted;
+function decodeLifecycle(eventType: LifecycleEventType, payload: Uint8Array): CaseEventBody {
+  let taken;
   try {
-    accepted = fromBinary(CaseAcceptedSchema, payload);
+    taken = fromBinary(CaseActionTakenSchema, payload);
   } catch (e) {
-    throw new ContractError(`case.accepted payload does not decode: ${(e as Error).message}`);
+    throw new ContractError(`${eventType} payload does not decode: ${(e as Error).message}`);
   }
-  const acceptedAt = dateOf(accepted.acceptedAt, 'acceptedAt');
-  if (!NODE_CODE.test(accepted.acceptedBy)) throw new ContractError('acceptedBy must be a node code');
-  return {
-    type: CASE_ACCEPTED,
-    acceptedAt: acceptedAt.toISOString(),
-    acceptedBy: accepted.acceptedBy,
-  };
+  if (taken.officer !== '') text(taken.officer, 'officer', 64);
+  const action = actionFromWire(taken.action);
+  if (ACTION_EVENT_TYPES[action.action] !== eventType) {
+    throw new ContractError(`eventType ${eventType} does not match the action ${action.action}`);
+  }
+  return { type: eventType, officer: taken.officer, action };
 }
 
 /** A timestamp that is present and within what a Date can hold (protobuf allows far more). */
@@ -234,17 +310,4 @@ function dateOf(ts: Timestamp | undefined, field: string): Date {
     throw new ContractError(`${field} is out of range (years ${MIN_YEAR}–${MAX_YEAR})`);
   }
   return date;
-}
-
-function check(value: string, pattern: RegExp, field: string): string {
-  if (!pattern.test(value)) throw new ContractError(`${field} is malformed`);
-  return value;
-}
-
-/** Free text: bounded and without control characters. */
-function text(value: string, field: string, maxLength = 200): string {
-  if (value.length === 0 || value.length > maxLength)
-    throw new ContractError(`${field} must be 1–${maxLength} characters`);
-  if (CONTROL.test(value)) throw new ContractError(`${field} contains control characters`);
-  return value;
 }

@@ -1,2 +1,5 @@
 export * from './case.types';
 export * from './envelope.codec';
+export * from './reference.types';
+export { ACTION_LIMITS } from './action.codec';
+export { CATALOG_LIMITS, validateCatalogItem } from './reference.codec';

@@ -2,7 +2,13 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CustomTransportStrategy, Server } from '@nestjs/microservices';
 import { Consumer, EachBatchPayload, KafkaMessage } from 'kafkajs';
 import { isObservable, lastValueFrom } from 'rxjs';
-import { ContractError, decodeEvent, FederationEvent } from '@fed/contracts';
+import {
+  ContractError,
+  decodeMessage,
+  FederationEvent,
+  isReferenceEvent,
+  ReferenceEvent,
+} from '@fed/contracts';
 import { Metrics, NODE_CONFIG, NodeConfig } from '@fed/platform';
 import { asBatchFailure, BatchFailure } from './failure';
 import { KafkaAdapter, PartitionLag } from './kafka.adapter';
@@ -29,6 +35,13 @@ export interface InboundEvent {
   raw: Buffer;
 }
 
+/** Reference data (catalog, calendar) flowing down, decoded, and where it came from. */
+export interface InboundReference {
+  position: MessagePosition;
+  event: ReferenceEvent;
+  raw: Buffer;
+}
+
 /** A message that does not decode: to be dead-lettered with the reason. */
 export interface RejectedMessage {
   position: MessagePosition;
@@ -36,9 +49,10 @@ export interface RejectedMessage {
   raw: Buffer | null;
 }
 
-/** What the batch handler receives; it must apply `events` and record `rejects` in one transaction. */
+/** What the batch handler receives; it must apply `events` and `references` and record `rejects` in one transaction. */
 export interface InboundBatch {
   events: InboundEvent[];
+  references: InboundReference[];
   rejects: RejectedMessage[];
 }
 
@@ -61,7 +75,8 @@ export class FederationServer extends Server implements CustomTransportStrategy 
   private running = false;
   private starting?: Promise<void>;
   private readonly topics: Topics;
-  readonly topic: string;
+  /** The topics this node consumes: from its children and from its parent. */
+  readonly consumedTopics: string[];
   readonly groupId: string;
 
   constructor(
@@ -71,7 +86,7 @@ export class FederationServer extends Server implements CustomTransportStrategy 
   ) {
     super();
     this.topics = new Topics(config.namespace);
-    this.topic = this.topics.inbound(config.node.code);
+    this.consumedTopics = this.topics.consumed(config.node);
     this.groupId = this.topics.consumerGroup(config.node.code);
   }
 
@@ -101,11 +116,11 @@ export class FederationServer extends Server implements CustomTransportStrategy 
     return this.consumer as T;
   }
 
-  /** Consumer lag of the inbound topic, refreshed every few seconds. */
-  consumerLag(): { topic: string; total: number; partitions: PartitionLag[]; measuredAt: Date } | null {
+  /** Consumer lag of the consumed topics, refreshed every few seconds. */
+  consumerLag(): { topics: string[]; total: number; partitions: PartitionLag[]; measuredAt: Date } | null {
     if (!this.lastLag) return null;
     const total = this.lastLag.partitions.reduce((sum, p) => sum + p.lag, 0);
-    return { topic: this.topic, total, ...this.lastLag };
+    return { topics: this.consumedTopics, total, ...this.lastLag };
   }
 
   private async startWithRetry(): Promise<void> {
@@ -124,11 +139,11 @@ export class FederationServer extends Server implements CustomTransportStrategy 
   }
 
   private async start(): Promise<void> {
-    await this.kafka.ensureTopics([this.topic, this.topics.deadLetter(this.config.node.code)]);
+    await this.kafka.ensureTopics([...this.consumedTopics, this.topics.deadLetter(this.config.node.code)]);
     const consumer = this.kafka.createConsumer(this.groupId);
     this.consumer = consumer;
     await consumer.connect();
-    await consumer.subscribe({ topics: [this.topic], fromBeginning: true });
+    await consumer.subscribe({ topics: this.consumedTopics, fromBeginning: true });
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
@@ -136,7 +151,7 @@ export class FederationServer extends Server implements CustomTransportStrategy 
       eachBatch: (payload) => this.onBatch(consumer, payload),
     });
     this.lagTimer = setInterval(() => void this.refreshLag(), LAG_REFRESH_MS);
-    this.log.log({ msg: 'consuming', topic: this.topic, groupId: this.groupId });
+    this.log.log({ msg: 'consuming', topics: this.consumedTopics, groupId: this.groupId });
   }
 
   private async onBatch(consumer: Consumer, payload: EachBatchPayload): Promise<void> {
@@ -155,7 +170,7 @@ export class FederationServer extends Server implements CustomTransportStrategy 
   }
 
   private decode(topic: string, partition: number, messages: KafkaMessage[]): InboundBatch {
-    const batch: InboundBatch = { events: [], rejects: [] };
+    const batch: InboundBatch = { events: [], references: [], rejects: [] };
     for (const m of messages) {
       const position: MessagePosition = {
         topic,
@@ -169,7 +184,9 @@ export class FederationServer extends Server implements CustomTransportStrategy 
         continue;
       }
       try {
-        batch.events.push({ position, event: decodeEvent(m.value), raw: m.value });
+        const event = decodeMessage(m.value);
+        if (isReferenceEvent(event)) batch.references.push({ position, event, raw: m.value });
+        else batch.events.push({ position, event, raw: m.value });
       } catch (e) {
         if (!(e instanceof ContractError)) throw e;
         batch.rejects.push({ position, reason: e.message, raw: m.value });
@@ -195,11 +212,11 @@ export class FederationServer extends Server implements CustomTransportStrategy 
       } catch (e) {
         failure = asBatchFailure(e);
       }
-      const size = batch.events.length + batch.rejects.length;
+      const size = batch.events.length + batch.references.length + batch.rejects.length;
       const where = {
         topic: payload.batch.topic,
         partition: payload.batch.partition,
-        firstOffset: (batch.events[0] ?? batch.rejects[0])?.position.offset,
+        firstOffset: (batch.events[0] ?? batch.references[0] ?? batch.rejects[0])?.position.offset,
         size,
         err: failure.message,
         code: failure.code,
@@ -209,16 +226,22 @@ export class FederationServer extends Server implements CustomTransportStrategy 
         const [first, second] = halves(batch);
         return (await this.applyWithRetry(first, payload)) && this.applyWithRetry(second, payload);
       }
-      if (!failure.transient && batch.events.length === 1) {
-        const { position, raw, event } = batch.events[0];
+      const culprit = batch.events[0] ?? batch.references[0];
+      if (!failure.transient && size === 1 && culprit) {
+        const { position, raw, event } = culprit;
         this.log.error({
           msg: 'an event cannot be applied; dead-lettering it',
           ...where,
-          caseNo: event.caseNo,
+          caseNo: 'caseNo' in event ? event.caseNo : undefined,
+          subject: 'subject' in event ? event.subject : undefined,
           messageId: event.eventId,
         });
         return this.applyWithRetry(
-          { events: [], rejects: [{ position, raw, reason: `cannot be applied: ${failure.message}` }] },
+          {
+            events: [],
+            references: [],
+            rejects: [{ position, raw, reason: `cannot be applied: ${failure.message}` }],
+          },
           payload,
         );
       }
@@ -250,11 +273,14 @@ export class FederationServer extends Server implements CustomTransportStrategy 
 
   private async refreshLag(): Promise<void> {
     try {
-      const partitions = await this.kafka.lag(this.groupId, this.topic);
-      this.lastLag = { partitions, measuredAt: new Date() };
-      for (const p of partitions) {
-        this.metrics.consumerLag.set({ topic: this.topic, partition: String(p.partition) }, p.lag);
+      const partitions: PartitionLag[] = [];
+      for (const topic of this.consumedTopics) {
+        for (const p of await this.kafka.lag(this.groupId, topic)) {
+          partitions.push({ ...p, topic });
+          this.metrics.consumerLag.set({ topic, partition: String(p.partition) }, p.lag);
+        }
       }
+      this.lastLag = { partitions, measuredAt: new Date() };
     } catch (e) {
       this.log.warn({ msg: 'consumer lag not measured', err: (e as Error).message });
     }
@@ -265,11 +291,13 @@ export class FederationServer extends Server implements CustomTransportStrategy 
 function halves(batch: InboundBatch): [InboundBatch, InboundBatch] {
   const all = [
     ...batch.events.map((e) => ({ offset: BigInt(e.position.offset), event: e })),
+    ...batch.references.map((r) => ({ offset: BigInt(r.position.offset), reference: r })),
     ...batch.rejects.map((r) => ({ offset: BigInt(r.position.offset), reject: r })),
   ].sort((a, b) => (a.offset < b.offset ? -1 : a.offset > b.offset ? 1 : 0));
   const mid = Math.ceil(all.length / 2);
   const part = (items: typeof all): InboundBatch => ({
     events: items.flatMap((i) => ('event' in i && i.event ? [i.event] : [])),
+    references: items.flatMap((i) => ('reference' in i && i.reference ? [i.reference] : [])),
     rejects: items.flatMap((i) => ('reject' in i && i.reject ? [i.reject] : [])),
   });
   return [part(all.slice(0, mid)), part(all.slice(mid))];

@@ -12,6 +12,8 @@ export interface OutgoingMessage {
 }
 
 export interface PartitionLag {
+  /** Set when lags of several topics are listed together. */
+  topic?: string;
   partition: number;
   lag: number;
 }

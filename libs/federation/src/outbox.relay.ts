@@ -54,8 +54,12 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     let failures = 0;
     const topics = new Topics(this.config.namespace);
     const { node } = this.config;
-    // The parent's inbound topic; the dead-letter topic is created by the consumer before it consumes.
-    const own = node.parent ? [topics.inbound(node.parent)] : [];
+    // Where this node publishes: up to its parent, down to its children. The dead-letter topic is
+    // created by the consumer before it consumes.
+    const own = [
+      ...(node.parent ? [topics.inbound(node.parent)] : []),
+      ...node.children.map((c) => topics.downward(c)),
+    ];
     for (let ready = own.length === 0; !ready && this.running;) {
       try {
         await this.kafka.ensureTopics(own);

@@ -1,6 +1,8 @@
 /**
- * Topic names. Every node consumes `<ns>.up.<its code>` and publishes its cases and relayed events to
- * `<ns>.up.<parent code>`: a district reads only what its communities send it, by construction.
+ * Topic names. Upwards, every node consumes `<ns>.up.<its code>` and publishes its cases and relayed
+ * events to `<ns>.up.<parent code>`: a district reads only what its communities send it, by
+ * construction. Downwards (catalog, calendar, decisions on handed-up cases), a node consumes
+ * `<ns>.down.<its code>`, written by its parent only.
  */
 export class Topics {
   constructor(private readonly namespace: string) {}
@@ -8,6 +10,19 @@ export class Topics {
   /** Where the children of `nodeCode` publish, and what `nodeCode` consumes. */
   inbound(nodeCode: string): string {
     return `${this.namespace}.up.${nodeCode}`;
+  }
+
+  /** Where the parent of `nodeCode` publishes what flows down to it. */
+  downward(nodeCode: string): string {
+    return `${this.namespace}.down.${nodeCode}`;
+  }
+
+  /** What a node consumes: from its children when it has any, from its parent when it has one. */
+  consumed(node: { code: string; parent?: string; children: string[] }): string[] {
+    return [
+      ...(node.children.length > 0 ? [this.inbound(node.code)] : []),
+      ...(node.parent ? [this.downward(node.code)] : []),
+    ];
   }
 
   /** Messages `nodeCode` could not apply, with the reason in the headers. */

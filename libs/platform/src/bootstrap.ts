@@ -1,4 +1,6 @@
 import { BadRequestException, DynamicModule, ValidationError, ValidationPipe } from '@nestjs/common';
+import { plainToInstance } from 'class-transformer';
+import { validate } from 'class-validator';
 import { NestFactory } from '@nestjs/core';
 import { CustomTransportStrategy } from '@nestjs/microservices';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -79,6 +81,32 @@ export function configureHttp(app: NestFastifyApplication): void {
 }
 
 /** Field errors as `{ field: "applicant.idNumber", messages: [...] }`. */
+/**
+ * Validates a body against a DTO chosen at run time (the global pipe only knows the declared type),
+ * with the global pipe's options and its 400 answer.
+ */
+export async function validateDto<T extends object>(cls: new () => T, body: unknown): Promise<T> {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new BadRequestException({
+      statusCode: 400,
+      error: 'Bad Request',
+      message: 'validation failed',
+      errors: [{ field: '(body)', messages: ['the body must be a JSON object'] }],
+    });
+  }
+  const instance = plainToInstance(cls, body);
+  const errors = await validate(instance, { whitelist: true, forbidNonWhitelisted: true });
+  if (errors.length > 0) {
+    throw new BadRequestException({
+      statusCode: 400,
+      error: 'Bad Request',
+      message: 'validation failed',
+      errors: flatten(errors),
+    });
+  }
+  return instance;
+}
+
 function flatten(errors: ValidationError[], prefix = ''): { field: string; messages: string[] }[] {
   return errors.flatMap((e) => {
     const field = prefix + e.property;

@@ -1,5 +1,5 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, validateSync, IsUrl } from 'class-validator';
 import { Topology, TopologyNode } from './topology';
 
 /** The process environment a node accepts, validated once at boot. */
@@ -42,6 +42,11 @@ class NodeEnv {
   @IsOptional()
   @IsIn(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'])
   LOG_LEVEL?: string;
+
+  /** Where citizens reach this node (QR codes link to it); default: the host a request came to. */
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
+  FED_PUBLIC_BASE_URL?: string;
 }
 
 /** Typed configuration of one node. Built once by `loadNodeConfig`; nothing else reads process.env. */
@@ -54,6 +59,7 @@ export interface NodeConfig {
   kafkaBrokers: string[];
   namespace: string;
   logLevel: string;
+  publicBaseUrl: string | null;
 }
 
 export class ConfigError extends Error {}
@@ -85,6 +91,7 @@ export function loadNodeConfig(env: NodeJS.ProcessEnv = process.env): NodeConfig
     kafkaBrokers: parsed.KAFKA_BROKERS.split(','),
     namespace: parsed.FED_NAMESPACE ?? 'fed',
     logLevel: parsed.LOG_LEVEL ?? 'info',
+    publicBaseUrl: parsed.FED_PUBLIC_BASE_URL ?? null,
   };
 }
 

@@ -2,7 +2,8 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpStatus } from '@nestjs/commo
 import type { FastifyReply } from 'fastify';
 
 /** What kind of refusal a domain error is; the HTTP filter and the consumer map kinds, never codes. */
-export type DomainErrorKind = 'invalid' | 'forbidden' | 'not_found' | 'conflict' | 'unprocessable';
+export type DomainErrorKind =
+  'invalid' | 'forbidden' | 'not_found' | 'conflict' | 'unprocessable' | 'unavailable';
 
 /** Base of every error a service throws on purpose. `code` is stable and machine-readable. */
 export class DomainError extends Error {
@@ -23,6 +24,7 @@ const STATUS: Record<DomainErrorKind, HttpStatus> = {
   not_found: HttpStatus.NOT_FOUND,
   conflict: HttpStatus.CONFLICT,
   unprocessable: HttpStatus.UNPROCESSABLE_ENTITY,
+  unavailable: HttpStatus.SERVICE_UNAVAILABLE,
 };
 
 @Catch(DomainError)

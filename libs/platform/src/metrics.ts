@@ -38,6 +38,24 @@ export class Metrics {
     help: 'Cases filed at this node',
     registers: [this.registry],
   });
+  readonly caseActions = new Counter({
+    name: 'fed_case_actions_total',
+    help: 'Lifecycle events produced at this node, by event type',
+    labelNames: ['action'],
+    registers: [this.registry],
+  });
+  readonly referencePublished = new Counter({
+    name: 'fed_reference_published_total',
+    help: 'Catalog items and calendars published by this node, by kind',
+    labelNames: ['kind'],
+    registers: [this.registry],
+  });
+  readonly calendarGaps = new Counter({
+    name: 'fed_calendar_gap_total',
+    help: 'Working-day questions refused because the calendar has no official arrangement for a year',
+    labelNames: ['year'],
+    registers: [this.registry],
+  });
   readonly outboxBacklog = new Gauge({
     name: 'fed_outbox_backlog',
     help: 'Outbox rows not yet published',

@@ -15,6 +15,8 @@ export interface ApplicantPersonal {
 export interface FiledCase {
   snapshot: CaseSnapshot;
   personal: ApplicantPersonal;
+  /** Given to the applicant to look the case up; stored only as a hash. */
+  queryCode: string;
   event: FederationEvent;
   raw: Buffer;
   outbox: OutboxRow;
@@ -56,11 +58,13 @@ export class FilingRepository {
     await this.dataSource.query(
       `WITH new_case AS (
          INSERT INTO case_record (case_no, version, community_code, district_code, city_code, item_code, channel,
-                                  status, applicant, form_data, filed_at, handling_node)
-         SELECT c, 1, cc, dc, ci, it, ch, st, ap, fd, fa, hn
+                                  status, applicant, form_data, filed_at, handling_node, item, query_code_hash,
+                                  lifecycle)
+         SELECT c, 1, cc, dc, ci, it, ch, st, ap, fd, fa, hn, itm, qh, lc
          FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
-                     $8::jsonb[], $9::jsonb[], $10::timestamptz[], $11::text[])
-           AS t(c, cc, dc, ci, it, ch, st, ap, fd, fa, hn)),
+                     $8::jsonb[], $9::jsonb[], $10::timestamptz[], $11::text[], $20::jsonb[], $21::text[],
+                     $22::jsonb[])
+           AS t(c, cc, dc, ci, it, ch, st, ap, fd, fa, hn, itm, qh, lc)),
        new_event AS (
          INSERT INTO case_event (case_no, version, event_id, event_type, origin_node, occurred_at, envelope)
          SELECT c, 1, e, et, cc, fa, env
@@ -91,6 +95,9 @@ export class FilingRepository {
         col((c) => c.personal.phone),
         col((c) => c.outbox.topic),
         col((c) => JSON.stringify(c.outbox.headers)),
+        col((c) => JSON.stringify(c.snapshot.item)),
+        col((c) => c.snapshot.queryCodeHash),
+        col((c) => JSON.stringify(c.snapshot.lifecycle)),
       ],
     );
   }

@@ -1,18 +1,25 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { CASE_FILED, CaseSnapshot, encodeEvent, FederationEvent } from '@fed/contracts';
+import {
+  CASE_FILED,
+  CaseSnapshot,
+  emptyLifecycle,
+  encodeEvent,
+  FederationEvent,
+  ItemTerms,
+} from '@fed/contracts';
 import { HEADERS, OutboxRelay, Topics } from '@fed/federation';
 import { Metrics, NODE_CONFIG, NodeConfig } from '@fed/platform';
-import { CaseView } from '@fed/cases';
+import { CaseView, CatalogService, newQueryCode, queryCodeHash } from '@fed/cases';
 import { maskIdNumber, maskMobile, maskName } from './applicant.rules';
 import { formatCaseNo } from './case-number';
 import { FileCaseDto } from './filing.dto';
 import { ApplicantPersonal, FiledCase, FilingRepository } from './filing.repository';
 
-export type FiledCaseView = CaseView & { applicantPersonal: ApplicantPersonal };
+export type FiledCaseView = CaseView & { applicantPersonal: ApplicantPersonal; queryCode: string };
 
 /** Status of a case filed and not yet accepted (收件). */
-export const STATUS_SUBMITTED = 'submitted';
+export const STATUS_SUBMITTED = 'submitted' as const;
 
 @Injectable()
 export class FilingService {
@@ -21,6 +28,7 @@ export class FilingService {
 
   constructor(
     private readonly filings: FilingRepository,
+    private readonly catalog: CatalogService,
     private readonly relay: OutboxRelay,
     private readonly metrics: Metrics,
     @Inject(NODE_CONFIG) private readonly config: NodeConfig,
@@ -32,7 +40,8 @@ export class FilingService {
 
   /** Files a case: stored here with its first event, and published to the district through the outbox. */
   async file(dto: FileCaseDto): Promise<FiledCaseView> {
-    const filed = this.prepare(dto, new Date(), await this.filings.nextSequence());
+    const item = await this.catalog.termsForFiling(dto.itemCode);
+    const filed = this.prepare(dto, item, new Date(), await this.filings.nextSequence());
     await this.filings.insert(filed);
     return this.filed([filed])[0];
   }
@@ -43,17 +52,22 @@ export class FilingService {
    */
   async fileMany(dtos: FileCaseDto[]): Promise<FiledCaseView[]> {
     const filedAt = new Date();
+    const items = new Map<string, ItemTerms>();
+    for (const code of new Set(dtos.map((d) => d.itemCode))) {
+      items.set(code, await this.catalog.termsForFiling(code));
+    }
     const sequences: number[] = [];
     for (let i = 0; i < dtos.length; i++) sequences.push(await this.filings.nextSequence());
-    const cases = dtos.map((dto, i) => this.prepare(dto, filedAt, sequences[i]));
+    const cases = dtos.map((dto, i) => this.prepare(dto, items.get(dto.itemCode)!, filedAt, sequences[i]));
     await this.filings.insertAll(cases);
     return this.filed(cases);
   }
 
-  private prepare(dto: FileCaseDto, filedAt: Date, sequence: number): FiledCase {
+  private prepare(dto: FileCaseDto, item: ItemTerms, filedAt: Date, sequence: number): FiledCase {
     const { node, topology } = this.config;
     const district = topology.get(node.parent ?? '');
     const caseNo = formatCaseNo(node.code, filedAt, sequence);
+    const queryCode = newQueryCode();
     const personal: ApplicantPersonal = { ...dto.applicant };
     const snapshot: CaseSnapshot = {
       caseNo,
@@ -61,6 +75,7 @@ export class FilingService {
       districtCode: district.code,
       cityCode: district.parent ?? '',
       itemCode: dto.itemCode,
+      item,
       channel: dto.channel,
       // Tiers above see the applicant masked; the full data stays in case_applicant here.
       applicant: {
@@ -72,6 +87,8 @@ export class FilingService {
       status: STATUS_SUBMITTED,
       filedAt: filedAt.toISOString(),
       handlingNode: node.code,
+      queryCodeHash: queryCodeHash(caseNo, queryCode),
+      lifecycle: emptyLifecycle(),
     };
     const event: FederationEvent = {
       eventId: randomUUID(),
@@ -87,6 +104,7 @@ export class FilingService {
     return {
       snapshot,
       personal,
+      queryCode,
       event,
       raw,
       outbox: {
@@ -102,7 +120,7 @@ export class FilingService {
   private filed(cases: FiledCase[]): FiledCaseView[] {
     this.relay.wake();
     this.metrics.casesFiled.inc(cases.length);
-    return cases.map(({ snapshot, personal, event }) => {
+    return cases.map(({ snapshot, personal, queryCode, event }) => {
       this.logger.log({
         msg: 'case filed',
         caseNo: snapshot.caseNo,
@@ -110,7 +128,8 @@ export class FilingService {
         itemCode: snapshot.itemCode,
         channel: snapshot.channel,
       });
-      return { ...snapshot, version: 1, applicantPersonal: personal };
+      // The query code is told to the applicant once, here; only its hash is kept.
+      return { ...snapshot, version: 1, applicantPersonal: personal, queryCode };
     });
   }
 }

@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file fed/v1/case.proto.
  */
 export const file_fed_v1_case: GenFile = /*@__PURE__*/
-  fileDesc("ChFmZWQvdjEvY2FzZS5wcm90bxIGZmVkLnYxIkEKD01hc2tlZEFwcGxpY2FudBIMCgRuYW1lGAEgASgJEhEKCWlkX251bWJlchgCIAEoCRINCgVwaG9uZRgDIAEoCSKtAgoKQ2FzZVJlY29yZBIPCgdjYXNlX25vGAEgASgJEhYKDmNvbW11bml0eV9jb2RlGAIgASgJEhUKDWRpc3RyaWN0X2NvZGUYAyABKAkSEQoJY2l0eV9jb2RlGAQgASgJEhEKCWl0ZW1fY29kZRgFIAEoCRIgCgdjaGFubmVsGAYgASgOMg8uZmVkLnYxLkNoYW5uZWwSKgoJYXBwbGljYW50GAcgASgLMhcuZmVkLnYxLk1hc2tlZEFwcGxpY2FudBIWCg5mb3JtX2RhdGFfanNvbhgIIAEoCRIOCgZzdGF0dXMYCSABKAkSLAoIZmlsZWRfYXQYCiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhUKDWhhbmRsaW5nX25vZGUYCyABKAkiLwoJQ2FzZUZpbGVkEiIKBnJlY29yZBgBIAEoCzISLmZlZC52MS5DYXNlUmVjb3JkIlQKDENhc2VBY2NlcHRlZBIvCgthY2NlcHRlZF9hdBgBIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEwoLYWNjZXB0ZWRfYnkYAiABKAkqbgoHQ2hhbm5lbBIXChNDSEFOTkVMX1VOU1BFQ0lGSUVEEAASEgoOQ0hBTk5FTF9XSU5ET1cQARISCg5DSEFOTkVMX09OTElORRACEhIKDkNIQU5ORUxfV0VDSEFUEAMSDgoKQ0hBTk5FTF9RUhAEYgZwcm90bzM", [file_google_protobuf_timestamp]);
+  fileDesc("ChFmZWQvdjEvY2FzZS5wcm90bxIGZmVkLnYxIkEKD01hc2tlZEFwcGxpY2FudBIMCgRuYW1lGAEgASgJEhEKCWlkX251bWJlchgCIAEoCRINCgVwaG9uZRgDIAEoCSLnAgoKQ2FzZVJlY29yZBIPCgdjYXNlX25vGAEgASgJEhYKDmNvbW11bml0eV9jb2RlGAIgASgJEhUKDWRpc3RyaWN0X2NvZGUYAyABKAkSEQoJY2l0eV9jb2RlGAQgASgJEhEKCWl0ZW1fY29kZRgFIAEoCRIgCgdjaGFubmVsGAYgASgOMg8uZmVkLnYxLkNoYW5uZWwSKgoJYXBwbGljYW50GAcgASgLMhcuZmVkLnYxLk1hc2tlZEFwcGxpY2FudBIWCg5mb3JtX2RhdGFfanNvbhgIIAEoCRIOCgZzdGF0dXMYCSABKAkSLAoIZmlsZWRfYXQYCiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhUKDWhhbmRsaW5nX25vZGUYCyABKAkSHwoEaXRlbRgMIAEoCzIRLmZlZC52MS5JdGVtVGVybXMSFwoPcXVlcnlfY29kZV9oYXNoGA0gASgJIo4BCglJdGVtVGVybXMSDAoEY29kZRgBIAEoCRIPCgd2ZXJzaW9uGAIgASgNEgwKBG5hbWUYAyABKAkSEgoKZGVwYXJ0bWVudBgEIAEoCRIVCg1kZWNpZGluZ190aWVyGAUgASgJEhUKDXByb21pc2VkX2RheXMYBiABKA0SEgoKbGVnYWxfZGF5cxgHIAEoDSIvCglDYXNlRmlsZWQSIgoGcmVjb3JkGAEgASgLMhIuZmVkLnYxLkNhc2VSZWNvcmQiowUKD0Nhc2VBY3Rpb25UYWtlbhIPCgdvZmZpY2VyGAEgASgJEiAKBmFjY2VwdBgCIAEoCzIOLmZlZC52MS5BY2NlcHRIABIgCgZyZWplY3QYAyABKAsyDi5mZWQudjEuUmVqZWN0SAASNwoScmVxdWVzdF9zdXBwbGVtZW50GAQgASgLMhkuZmVkLnYxLlJlcXVlc3RTdXBwbGVtZW50SAASNwoScmVjZWl2ZV9zdXBwbGVtZW50GAUgASgLMhkuZmVkLnYxLlJlY2VpdmVTdXBwbGVtZW50SAASQAoXc3RhcnRfc3BlY2lhbF9wcm9jZWR1cmUYBiABKAsyHS5mZWQudjEuU3RhcnRTcGVjaWFsUHJvY2VkdXJlSAASPAoVZW5kX3NwZWNpYWxfcHJvY2VkdXJlGAcgASgLMhsuZmVkLnYxLkVuZFNwZWNpYWxQcm9jZWR1cmVIABIiCgdzdXNwZW5kGAggASgLMg8uZmVkLnYxLlN1c3BlbmRIABIgCgZyZXN1bWUYCSABKAsyDi5mZWQudjEuUmVzdW1lSAASJwoKc3RhcnRfc3RlcBgKIAEoCzIRLmZlZC52MS5TdGFydFN0ZXBIABIjCghlbmRfc3RlcBgLIAEoCzIPLmZlZC52MS5FbmRTdGVwSAASIAoGZGVjaWRlGAwgASgLMg4uZmVkLnYxLkRlY2lkZUgAEiIKB2RlbGl2ZXIYDSABKAsyDy5mZWQudjEuRGVsaXZlckgAEiQKCHdpdGhkcmF3GA4gASgLMhAuZmVkLnYxLldpdGhkcmF3SAASHAoEcmF0ZRgPIAEoCzIMLmZlZC52MS5SYXRlSAASIQoHaGFuZF91cBgQIAEoCzIOLmZlZC52MS5IYW5kVXBIAEIICgZhY3Rpb24iCAoGQWNjZXB0IhgKBlJlamVjdBIOCgZyZWFzb24YASABKAkiNAoRUmVxdWVzdFN1cHBsZW1lbnQSEQoJbWF0ZXJpYWxzGAEgAygJEgwKBG5vdGUYAiABKAkiIQoRUmVjZWl2ZVN1cHBsZW1lbnQSDAoEbm90ZRgBIAEoCSJJChVTdGFydFNwZWNpYWxQcm9jZWR1cmUSDAoEa2luZBgBIAEoCRIOCgZyZWFzb24YAiABKAkSEgoKbGltaXRfZGF5cxgDIAEoDSIjChNFbmRTcGVjaWFsUHJvY2VkdXJlEgwKBG5vdGUYASABKAkiGQoHU3VzcGVuZBIOCgZyZWFzb24YASABKAkiFgoGUmVzdW1lEgwKBG5vdGUYASABKAkiGQoJU3RhcnRTdGVwEgwKBHN0ZXAYASABKAkiKAoHRW5kU3RlcBIMCgRzdGVwGAEgASgJEg8KB29waW5pb24YAiABKAkiKQoGRGVjaWRlEg8KB291dGNvbWUYASABKAkSDgoGcmVzdWx0GAIgASgJIhkKB0RlbGl2ZXISDgoGbWV0aG9kGAEgASgJIhoKCFdpdGhkcmF3Eg4KBnJlYXNvbhgBIAEoCSImCgRSYXRlEg0KBXNjb3JlGAEgASgNEg8KB2NvbW1lbnQYAiABKAkiJwoGSGFuZFVwEg8KB3RvX25vZGUYASABKAkSDAoEbm90ZRgCIAEoCSpuCgdDaGFubmVsEhcKE0NIQU5ORUxfVU5TUEVDSUZJRUQQABISCg5DSEFOTkVMX1dJTkRPVxABEhIKDkNIQU5ORUxfT05MSU5FEAISEgoOQ0hBTk5FTF9XRUNIQVQQAxIOCgpDSEFOTkVMX1FSEARiBnByb3RvMw", [file_google_protobuf_timestamp]);
 
 /**
  * Applicant as seen above the filing community: personal data masked (DESIGN §5).
@@ -109,6 +109,20 @@ export type CaseRecord = Message<"fed.v1.CaseRecord"> & {
    * @generated from field: string handling_node = 11;
    */
   handlingNode: string;
+
+  /**
+   * The service item's terms as they stood when the case was filed; the case keeps them.
+   *
+   * @generated from field: fed.v1.ItemTerms item = 12;
+   */
+  item?: ItemTerms | undefined;
+
+  /**
+   * SHA-256 (hex) of "<case_no>:<query code>": lets every tier check a citizen's query code without holding it.
+   *
+   * @generated from field: string query_code_hash = 13;
+   */
+  queryCodeHash: string;
 };
 
 /**
@@ -117,6 +131,61 @@ export type CaseRecord = Message<"fed.v1.CaseRecord"> & {
  */
 export const CaseRecordSchema: GenMessage<CaseRecord> = /*@__PURE__*/
   messageDesc(file_fed_v1_case, 1);
+
+/**
+ * The terms of a service item (事项) that a case runs under.
+ *
+ * @generated from message fed.v1.ItemTerms
+ */
+export type ItemTerms = Message<"fed.v1.ItemTerms"> & {
+  /**
+   * @generated from field: string code = 1;
+   */
+  code: string;
+
+  /**
+   * @generated from field: uint32 version = 2;
+   */
+  version: number;
+
+  /**
+   * @generated from field: string name = 3;
+   */
+  name: string;
+
+  /**
+   * @generated from field: string department = 4;
+   */
+  department: string;
+
+  /**
+   * "community", "district" or "city": the tier with the authority to decide.
+   *
+   * @generated from field: string deciding_tier = 5;
+   */
+  decidingTier: string;
+
+  /**
+   * 承诺时限, working days; 0 for an instant case (即办件).
+   *
+   * @generated from field: uint32 promised_days = 6;
+   */
+  promisedDays: number;
+
+  /**
+   * 法定时限, working days.
+   *
+   * @generated from field: uint32 legal_days = 7;
+   */
+  legalDays: number;
+};
+
+/**
+ * Describes the message fed.v1.ItemTerms.
+ * Use `create(ItemTermsSchema)` to create a new message.
+ */
+export const ItemTermsSchema: GenMessage<ItemTerms> = /*@__PURE__*/
+  messageDesc(file_fed_v1_case, 2);
 
 /**
  * event_type "case.filed", schema_version 1.
@@ -135,33 +204,442 @@ export type CaseFiled = Message<"fed.v1.CaseFiled"> & {
  * Use `create(CaseFiledSchema)` to create a new message.
  */
 export const CaseFiledSchema: GenMessage<CaseFiled> = /*@__PURE__*/
-  messageDesc(file_fed_v1_case, 2);
+  messageDesc(file_fed_v1_case, 3);
 
 /**
- * event_type "case.accepted", schema_version 1: 受理; the promised-limit clock starts the next day.
+ * Payload of every lifecycle event after the filing, schema_version 1. The event_type names the action
+ * ("case.accepted", "case.rejected", ...; see libs/contracts/src/case.types.ts) and must match the one set here.
  *
- * @generated from message fed.v1.CaseAccepted
+ * @generated from message fed.v1.CaseActionTaken
  */
-export type CaseAccepted = Message<"fed.v1.CaseAccepted"> & {
+export type CaseActionTaken = Message<"fed.v1.CaseActionTaken"> & {
   /**
-   * @generated from field: google.protobuf.Timestamp accepted_at = 1;
+   * Staff member who acted, as entered at the desk; empty for actions the system takes (an instant case's decision).
+   *
+   * @generated from field: string officer = 1;
    */
-  acceptedAt?: Timestamp | undefined;
+  officer: string;
 
   /**
-   * Node code of the office that accepted.
-   *
-   * @generated from field: string accepted_by = 2;
+   * @generated from oneof fed.v1.CaseActionTaken.action
    */
-  acceptedBy: string;
+  action: {
+    /**
+     * @generated from field: fed.v1.Accept accept = 2;
+     */
+    value: Accept;
+    case: "accept";
+  } | {
+    /**
+     * @generated from field: fed.v1.Reject reject = 3;
+     */
+    value: Reject;
+    case: "reject";
+  } | {
+    /**
+     * @generated from field: fed.v1.RequestSupplement request_supplement = 4;
+     */
+    value: RequestSupplement;
+    case: "requestSupplement";
+  } | {
+    /**
+     * @generated from field: fed.v1.ReceiveSupplement receive_supplement = 5;
+     */
+    value: ReceiveSupplement;
+    case: "receiveSupplement";
+  } | {
+    /**
+     * @generated from field: fed.v1.StartSpecialProcedure start_special_procedure = 6;
+     */
+    value: StartSpecialProcedure;
+    case: "startSpecialProcedure";
+  } | {
+    /**
+     * @generated from field: fed.v1.EndSpecialProcedure end_special_procedure = 7;
+     */
+    value: EndSpecialProcedure;
+    case: "endSpecialProcedure";
+  } | {
+    /**
+     * @generated from field: fed.v1.Suspend suspend = 8;
+     */
+    value: Suspend;
+    case: "suspend";
+  } | {
+    /**
+     * @generated from field: fed.v1.Resume resume = 9;
+     */
+    value: Resume;
+    case: "resume";
+  } | {
+    /**
+     * @generated from field: fed.v1.StartStep start_step = 10;
+     */
+    value: StartStep;
+    case: "startStep";
+  } | {
+    /**
+     * @generated from field: fed.v1.EndStep end_step = 11;
+     */
+    value: EndStep;
+    case: "endStep";
+  } | {
+    /**
+     * @generated from field: fed.v1.Decide decide = 12;
+     */
+    value: Decide;
+    case: "decide";
+  } | {
+    /**
+     * @generated from field: fed.v1.Deliver deliver = 13;
+     */
+    value: Deliver;
+    case: "deliver";
+  } | {
+    /**
+     * @generated from field: fed.v1.Withdraw withdraw = 14;
+     */
+    value: Withdraw;
+    case: "withdraw";
+  } | {
+    /**
+     * @generated from field: fed.v1.Rate rate = 15;
+     */
+    value: Rate;
+    case: "rate";
+  } | {
+    /**
+     * @generated from field: fed.v1.HandUp hand_up = 16;
+     */
+    value: HandUp;
+    case: "handUp";
+  } | { case: undefined; value?: undefined };
 };
 
 /**
- * Describes the message fed.v1.CaseAccepted.
- * Use `create(CaseAcceptedSchema)` to create a new message.
+ * Describes the message fed.v1.CaseActionTaken.
+ * Use `create(CaseActionTakenSchema)` to create a new message.
  */
-export const CaseAcceptedSchema: GenMessage<CaseAccepted> = /*@__PURE__*/
-  messageDesc(file_fed_v1_case, 3);
+export const CaseActionTakenSchema: GenMessage<CaseActionTaken> = /*@__PURE__*/
+  messageDesc(file_fed_v1_case, 4);
+
+/**
+ * 受理: the promised-limit clock starts the day after.
+ *
+ * @generated from message fed.v1.Accept
+ */
+export type Accept = Message<"fed.v1.Accept"> & {
+};
+
+/**
+ * Describes the message fed.v1.Accept.
+ * Use `create(AcceptSchema)` to create a new message.
+ */
+export const AcceptSchema: GenMessage<Accept> = /*@__PURE__*/
+  messageDesc(file_fed_v1_case, 5);
+
+/**
+ * 不予受理.
+ *
+ * @generated from message fed.v1.Reject
+ */
+export type Reject = Message<"fed.v1.Reject"> & {
+  /**
+   * @generated from field: string reason = 1;
+   */
+  reason: string;
+};
+
+/**
+ * Describes the message fed.v1.Reject.
+ * Use `create(RejectSchema)` to create a new message.
+ */
+export const RejectSchema: GenMessage<Reject> = /*@__PURE__*/
+  messageDesc(file_fed_v1_case, 6);
+
+/**
+ * 补正告知: the clock stops until the materials arrive.
+ *
+ * @generated from message fed.v1.RequestSupplement
+ */
+export type RequestSupplement = Message<"fed.v1.RequestSupplement"> & {
+  /**
+   * @generated from field: repeated string materials = 1;
+   */
+  materials: string[];
+
+  /**
+   * @generated from field: string note = 2;
+   */
+  note: string;
+};
+
+/**
+ * Describes the message fed.v1.RequestSupplement.
+ * Use `create(RequestSupplementSchema)` to create a new message.
+ */
+export const RequestSupplementSchema: GenMessage<RequestSupplement> = /*@__PURE__*/
+  messageDesc(file_fed_v1_case, 7);
+
+/**
+ * 补正受理: the clock runs again.
+ *
+ * @generated from message fed.v1.ReceiveSupplement
+ */
+export type ReceiveSupplement = Message<"fed.v1.ReceiveSupplement"> & {
+  /**
+   * @generated from field: string note = 1;
+   */
+  note: string;
+};
+
+/**
+ * Describes the message fed.v1.ReceiveSupplement.
+ * Use `create(ReceiveSupplementSchema)` to create a new message.
+ */
+export const ReceiveSupplementSchema: GenMessage<ReceiveSupplement> = /*@__PURE__*/
+  messageDesc(file_fed_v1_case, 8);
+
+/**
+ * 特别程序 (行政许可法 art. 45): the clock stops.
+ *
+ * @generated from message fed.v1.StartSpecialProcedure
+ */
+export type StartSpecialProcedure = Message<"fed.v1.StartSpecialProcedure"> & {
+  /**
+   * "hearing", "expert-review", "testing" or "extension".
+   *
+   * @generated from field: string kind = 1;
+   */
+  kind: string;
+
+  /**
+   * @generated from field: string reason = 2;
+   */
+  reason: string;
+
+  /**
+   * The procedure's own limit, working days.
+   *
+   * @generated from field: uint32 limit_days = 3;
+   */
+  limitDays: number;
+};
+
+/**
+ * Describes the message fed.v1.StartSpecialProcedure.
+ * Use `create(StartSpecialProcedureSchema)` to create a new message.
+ */
+export const StartSpecialProcedureSchema: GenMessage<StartSpecialProcedure> = /*@__PURE__*/
+  messageDesc(file_fed_v1_case, 9);
+
+/**
+ * @generated from message fed.v1.EndSpecialProcedure
+ */
+export type EndSpecialProcedure = Message<"fed.v1.EndSpecialProcedure"> & {
+  /**
+   * @generated from field: string note = 1;
+   */
+  note: string;
+};
+
+/**
+ * Describes the message fed.v1.EndSpecialProcedure.
+ * Use `create(EndSpecialProcedureSchema)` to create a new message.
+ */
+export const EndSpecialProcedureSchema: GenMessage<EndSpecialProcedure> = /*@__PURE__*/
+  messageDesc(file_fed_v1_case, 10);
+
+/**
+ * 挂起: the clock stops.
+ *
+ * @generated from message fed.v1.Suspend
+ */
+export type Suspend = Message<"fed.v1.Suspend"> & {
+  /**
+   * @generated from field: string reason = 1;
+   */
+  reason: string;
+};
+
+/**
+ * Describes the message fed.v1.Suspend.
+ * Use `create(SuspendSchema)` to create a new message.
+ */
+export const SuspendSchema: GenMessage<Suspend> = /*@__PURE__*/
+  messageDesc(file_fed_v1_case, 11);
+
+/**
+ * @generated from message fed.v1.Resume
+ */
+export type Resume = Message<"fed.v1.Resume"> & {
+  /**
+   * @generated from field: string note = 1;
+   */
+  note: string;
+};
+
+/**
+ * Describes the message fed.v1.Resume.
+ * Use `create(ResumeSchema)` to create a new message.
+ */
+export const ResumeSchema: GenMessage<Resume> = /*@__PURE__*/
+  messageDesc(file_fed_v1_case, 12);
+
+/**
+ * 环节: "undertake" (承办), "review" (审核) or "approve" (批准).
+ *
+ * @generated from message fed.v1.StartStep
+ */
+export type StartStep = Message<"fed.v1.StartStep"> & {
+  /**
+   * @generated from field: string step = 1;
+   */
+  step: string;
+};
+
+/**
+ * Describes the message fed.v1.StartStep.
+ * Use `create(StartStepSchema)` to create a new message.
+ */
+export const StartStepSchema: GenMessage<StartStep> = /*@__PURE__*/
+  messageDesc(file_fed_v1_case, 13);
+
+/**
+ * @generated from message fed.v1.EndStep
+ */
+export type EndStep = Message<"fed.v1.EndStep"> & {
+  /**
+   * @generated from field: string step = 1;
+   */
+  step: string;
+
+  /**
+   * @generated from field: string opinion = 2;
+   */
+  opinion: string;
+};
+
+/**
+ * Describes the message fed.v1.EndStep.
+ * Use `create(EndStepSchema)` to create a new message.
+ */
+export const EndStepSchema: GenMessage<EndStep> = /*@__PURE__*/
+  messageDesc(file_fed_v1_case, 14);
+
+/**
+ * 办结.
+ *
+ * @generated from message fed.v1.Decide
+ */
+export type Decide = Message<"fed.v1.Decide"> & {
+  /**
+   * "approved" or "not-approved".
+   *
+   * @generated from field: string outcome = 1;
+   */
+  outcome: string;
+
+  /**
+   * @generated from field: string result = 2;
+   */
+  result: string;
+};
+
+/**
+ * Describes the message fed.v1.Decide.
+ * Use `create(DecideSchema)` to create a new message.
+ */
+export const DecideSchema: GenMessage<Decide> = /*@__PURE__*/
+  messageDesc(file_fed_v1_case, 15);
+
+/**
+ * 送达.
+ *
+ * @generated from message fed.v1.Deliver
+ */
+export type Deliver = Message<"fed.v1.Deliver"> & {
+  /**
+   * "window", "mail", "electronic" or "sms".
+   *
+   * @generated from field: string method = 1;
+   */
+  method: string;
+};
+
+/**
+ * Describes the message fed.v1.Deliver.
+ * Use `create(DeliverSchema)` to create a new message.
+ */
+export const DeliverSchema: GenMessage<Deliver> = /*@__PURE__*/
+  messageDesc(file_fed_v1_case, 16);
+
+/**
+ * 撤回 by the applicant.
+ *
+ * @generated from message fed.v1.Withdraw
+ */
+export type Withdraw = Message<"fed.v1.Withdraw"> & {
+  /**
+   * @generated from field: string reason = 1;
+   */
+  reason: string;
+};
+
+/**
+ * Describes the message fed.v1.Withdraw.
+ * Use `create(WithdrawSchema)` to create a new message.
+ */
+export const WithdrawSchema: GenMessage<Withdraw> = /*@__PURE__*/
+  messageDesc(file_fed_v1_case, 17);
+
+/**
+ * 好差评.
+ *
+ * @generated from message fed.v1.Rate
+ */
+export type Rate = Message<"fed.v1.Rate"> & {
+  /**
+   * @generated from field: uint32 score = 1;
+   */
+  score: number;
+
+  /**
+   * @generated from field: string comment = 2;
+   */
+  comment: string;
+};
+
+/**
+ * Describes the message fed.v1.Rate.
+ * Use `create(RateSchema)` to create a new message.
+ */
+export const RateSchema: GenMessage<Rate> = /*@__PURE__*/
+  messageDesc(file_fed_v1_case, 18);
+
+/**
+ * 社区受理、区级审批: the case moves to the parent node, which alone may change it from then on.
+ *
+ * @generated from message fed.v1.HandUp
+ */
+export type HandUp = Message<"fed.v1.HandUp"> & {
+  /**
+   * @generated from field: string to_node = 1;
+   */
+  toNode: string;
+
+  /**
+   * @generated from field: string note = 2;
+   */
+  note: string;
+};
+
+/**
+ * Describes the message fed.v1.HandUp.
+ * Use `create(HandUpSchema)` to create a new message.
+ */
+export const HandUpSchema: GenMessage<HandUp> = /*@__PURE__*/
+  messageDesc(file_fed_v1_case, 19);
 
 /**
  * @generated from enum fed.v1.Channel

@@ -3,7 +3,8 @@
 /* eslint-disable */
 
 // Federation wire contracts, version 1.
-// Every message on a federation topic is one EventEnvelope, keyed by case number.
+// Every message on a federation topic is one EventEnvelope, keyed by case number (or by subject for
+// reference data).
 
 import type { GenEnum, GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
 import { enumDesc, fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
@@ -15,7 +16,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file fed/v1/envelope.proto.
  */
 export const file_fed_v1_envelope: GenFile = /*@__PURE__*/
-  fileDesc("ChVmZWQvdjEvZW52ZWxvcGUucHJvdG8SBmZlZC52MSLuAQoNRXZlbnRFbnZlbG9wZRIQCghldmVudF9pZBgBIAEoCRITCgtvcmlnaW5fbm9kZRgCIAEoCRIhCgtvcmlnaW5fdGllchgDIAEoDjIMLmZlZC52MS5UaWVyEg8KB2Nhc2Vfbm8YBCABKAkSFAoMY2FzZV92ZXJzaW9uGAUgASgNEhIKCmV2ZW50X3R5cGUYBiABKAkSLwoLb2NjdXJyZWRfYXQYByABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhYKDnNjaGVtYV92ZXJzaW9uGAggASgNEg8KB3BheWxvYWQYCSABKAwqUgoEVGllchIUChBUSUVSX1VOU1BFQ0lGSUVEEAASEgoOVElFUl9DT01NVU5JVFkQARIRCg1USUVSX0RJU1RSSUNUEAISDQoJVElFUl9DSVRZEANiBnByb3RvMw", [file_google_protobuf_timestamp]);
+  fileDesc("ChVmZWQvdjEvZW52ZWxvcGUucHJvdG8SBmZlZC52MSL/AQoNRXZlbnRFbnZlbG9wZRIQCghldmVudF9pZBgBIAEoCRITCgtvcmlnaW5fbm9kZRgCIAEoCRIhCgtvcmlnaW5fdGllchgDIAEoDjIMLmZlZC52MS5UaWVyEg8KB2Nhc2Vfbm8YBCABKAkSFAoMY2FzZV92ZXJzaW9uGAUgASgNEhIKCmV2ZW50X3R5cGUYBiABKAkSLwoLb2NjdXJyZWRfYXQYByABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhYKDnNjaGVtYV92ZXJzaW9uGAggASgNEg8KB3BheWxvYWQYCSABKAwSDwoHc3ViamVjdBgKIAEoCSpSCgRUaWVyEhQKEFRJRVJfVU5TUEVDSUZJRUQQABISCg5USUVSX0NPTU1VTklUWRABEhEKDVRJRVJfRElTVFJJQ1QQAhINCglUSUVSX0NJVFkQA2IGcHJvdG8z", [file_google_protobuf_timestamp]);
 
 /**
  * The envelope carries what every tier needs to route, order and de-duplicate an event
@@ -82,6 +83,14 @@ export type EventEnvelope = Message<"fed.v1.EventEnvelope"> & {
    * @generated from field: bytes payload = 9;
    */
   payload: Uint8Array;
+
+  /**
+   * Reference data instead of a case ("catalog/<owner>/<item code>", "calendar/<owner>",
+   * "calendar-overrides/<owner>"): then case_no is empty and case_version is the subject's version.
+   *
+   * @generated from field: string subject = 10;
+   */
+  subject: string;
 };
 
 /**

@@ -1,0 +1,5 @@
+export * from './calendar.errors';
+export * from './calendar.types';
+export * from './iso-date';
+export * from './official';
+export * from './working-calendar';

@@ -1,0 +1,140 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { ACTION_EVENT_TYPES, CaseAction, encodeEvent, FederationEvent, TierName } from '@fed/contracts';
+import { HEADERS, OutboxRelay, OutboxRepository, OutboxRow, Topics } from '@fed/federation';
+import { Metrics, NODE_CONFIG, NodeConfig } from '@fed/platform';
+import { CurrentCase } from './case.fold';
+import { CaseError } from './cases.errors';
+import { CaseView } from './cases.repository';
+import { applyAction, TransitionError } from './lifecycle';
+import { ReplicaRepository } from './replica.repository';
+
+/** What an action produced: the case as it now stands and the events it became. */
+export interface ActionOutcome {
+  case: CaseView;
+  events: { version: number; eventId: string; type: string }[];
+}
+
+/** Result text of an instant case (即办件), decided when it is accepted. */
+export const INSTANT_DECISION = '即办件：受理即办结';
+
+/**
+ * Lifecycle actions at the node handling a case (single writer). Each action is an event with the
+ * next per-case version, stored with the new state of the case and sent up to the parent and down
+ * towards the case's community through the outbox, in one transaction.
+ */
+@Injectable()
+export class ActionsService {
+  private readonly logger = new Logger(ActionsService.name);
+  private readonly topics: Topics;
+
+  constructor(
+    private readonly replica: ReplicaRepository,
+    private readonly outbox: OutboxRepository,
+    private readonly relay: OutboxRelay,
+    private readonly metrics: Metrics,
+    @Inject(NODE_CONFIG) private readonly config: NodeConfig,
+  ) {
+    this.topics = new Topics(config.namespace);
+  }
+
+  async act(caseNo: string, requested: CaseAction, officer: string): Promise<ActionOutcome> {
+    const { node } = this.config;
+    const tier = node.tier as TierName;
+    const action = this.resolve(caseNo, requested);
+    const outcome = await this.replica.transaction(async (m) => {
+      const current = (await this.replica.lockCases(m, [caseNo])).get(caseNo);
+      if (!current) throw CaseError.notFound(caseNo);
+      const at = new Date();
+      const steps: CaseAction[] = [action];
+      // An instant case (即办件) is decided the moment it is accepted, where it may be decided.
+      if (
+        action.action === 'accept' &&
+        current.snapshot.item.promisedDays === 0 &&
+        current.snapshot.item.decidingTier === tier
+      ) {
+        steps.push({ action: 'decide', outcome: 'approved', result: INSTANT_DECISION });
+      }
+      let state: CurrentCase = current;
+      const events: { event: FederationEvent; raw: Buffer }[] = [];
+      for (const step of steps) {
+        const snapshot = this.apply(state, step, { node: node.code, tier, at: at.toISOString(), officer });
+        const event: FederationEvent = {
+          eventId: randomUUID(),
+          originNode: node.code,
+          originTier: tier,
+          caseNo,
+          caseVersion: state.version + 1,
+          occurredAt: at,
+          schemaVersion: 1,
+          body: { type: ACTION_EVENT_TYPES[step.action], officer, action: step },
+        };
+        events.push({ event, raw: Buffer.from(encodeEvent(event)) });
+        state = { version: event.caseVersion, snapshot };
+      }
+      await this.replica.insertEvents(m, events);
+      await this.replica.upsertCases(m, [state]);
+      await this.outbox.append(
+        m,
+        events.flatMap((e) => this.outboxRows(e.event, e.raw)),
+      );
+      return { state, events };
+    });
+    this.relay.wake();
+    for (const { event } of outcome.events) {
+      this.metrics.caseActions.inc({ action: event.body.type });
+      this.logger.log({
+        msg: 'case action',
+        caseNo,
+        messageId: event.eventId,
+        version: event.caseVersion,
+        type: event.body.type,
+        officer: officer || undefined,
+      });
+    }
+    return {
+      case: { ...outcome.state.snapshot, version: outcome.state.version },
+      events: outcome.events.map(({ event }) => ({
+        version: event.caseVersion,
+        eventId: event.eventId,
+        type: event.body.type,
+      })),
+    };
+  }
+
+  /** Fills in what the node decides itself: a case is handed up only to this node's parent. */
+  private resolve(caseNo: string, action: CaseAction): CaseAction {
+    if (action.action !== 'hand-up') return action;
+    const parent = this.config.node.parent;
+    if (!parent)
+      throw CaseError.invalidHandOff(caseNo, `node ${this.config.node.code} has no parent to hand up to`);
+    if (action.toNode && action.toNode !== parent) {
+      throw CaseError.invalidHandOff(caseNo, `a case can be handed up only to the parent node ${parent}`);
+    }
+    return { ...action, toNode: parent };
+  }
+
+  private apply(state: CurrentCase, action: CaseAction, ctx: Parameters<typeof applyAction>[2]) {
+    try {
+      return applyAction(state.snapshot, action, ctx);
+    } catch (e) {
+      if (!(e instanceof TransitionError)) throw e;
+      const c = state.snapshot;
+      if (e.refusal === 'not-handler') throw CaseError.notHandler(c.caseNo, e.message, e.handlingNode);
+      throw CaseError.notAllowed(c.caseNo, e.message, c.status, e.allowed);
+    }
+  }
+
+  /** Up to the parent (every tier above holds the case) and down towards the case's community. */
+  private outboxRows(event: FederationEvent, raw: Buffer): OutboxRow[] {
+    const { node, topology } = this.config;
+    const headers = { [HEADERS.sender]: node.code, [HEADERS.eventId]: event.eventId };
+    const rows: OutboxRow[] = [];
+    if (node.parent)
+      rows.push({ topic: this.topics.inbound(node.parent), key: event.caseNo, value: raw, headers });
+    const community = event.caseNo.slice(0, 12);
+    const child = node.children.find((c) => topology.isWithin(community, c));
+    if (child) rows.push({ topic: this.topics.downward(child), key: event.caseNo, value: raw, headers });
+    return rows;
+  }
+}

@@ -1,0 +1,58 @@
+import { Body, Controller, Get, Put, Query } from '@nestjs/common';
+import {
+  AddWorkingDaysQuery,
+  PublishCalendarDto,
+  PublishOverridesDto,
+  WorkingDaysQuery,
+} from './calendar.dto';
+import { CalendarError } from './calendar.errors';
+import { CalendarInForce, CalendarService, isoDate } from './calendar.service';
+
+const versions = (f: CalendarInForce) => ({
+  calendarVersion: f.official.version,
+  overridesVersion: f.overrides?.version ?? null,
+});
+
+/** Working-day questions, answered the same whatever the server's time zone. */
+@Controller('api/v1/calendar')
+export class CalendarController {
+  constructor(private readonly calendar: CalendarService) {}
+
+  @Get()
+  describe() {
+    return this.calendar.describe();
+  }
+
+  /** The `days`-th working day after `from`; `from` itself is not counted (民法典 art. 201). */
+  @Get('add-working-days')
+  async addWorkingDays(@Query() q: AddWorkingDaysQuery) {
+    const from = isoDate(q.from, 'from');
+    const { result, inForce } = await this.calendar.answer((c) => ({
+      date: c.addWorkingDays(from, q.days),
+      skipped: c.nonWorkingDays(from, c.addWorkingDays(from, q.days)),
+    }));
+    return { from, days: q.days, date: result.date, nonWorkingDays: result.skipped, ...versions(inForce) };
+  }
+
+  /** Working days d with from < d ≤ to. */
+  @Get('working-days')
+  async workingDays(@Query() q: WorkingDaysQuery) {
+    const from = isoDate(q.from, 'from');
+    const to = isoDate(q.to, 'to');
+    if (to < from) throw CalendarError.badRange(`to (${to}) is before from (${from})`);
+    const { result, inForce } = await this.calendar.answer((c) => c.countWorkingDays(from, to));
+    return { from, to, count: result, ...versions(inForce) };
+  }
+
+  /** City: publish a new official arrangement (next year's, when the State Council notice is out). */
+  @Put()
+  async publish(@Body() dto: PublishCalendarDto) {
+    return this.calendar.publishOfficial(dto);
+  }
+
+  /** District: replace the local overrides. */
+  @Put('overrides')
+  async publishOverrides(@Body() dto: PublishOverridesDto) {
+    return this.calendar.publishOverrides(dto.overrides);
+  }
+}

@@ -1,0 +1,242 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import {
+  CalendarGapError,
+  CalendarSpec,
+  CalendarSpecError,
+  InvalidDateError,
+  officialCalendarSpec,
+  parseIsoDate,
+  shanghaiToday,
+  validateCalendarSpec,
+  validateOverrides,
+  WorkingCalendar,
+} from '@fed/calendar';
+import {
+  CALENDAR_OVERRIDES_PUBLISHED,
+  CALENDAR_PUBLISHED,
+  encodeReference,
+  PublishedCalendar,
+  PublishedOverride,
+  ReferenceBody,
+  ReferenceEvent,
+  subjectOf,
+  TierName,
+} from '@fed/contracts';
+import { HEADERS, OutboxRelay, OutboxRepository, Topics } from '@fed/federation';
+import { Metrics, NODE_CONFIG, NodeConfig } from '@fed/platform';
+import { ReferenceRepository, StoredReference } from '../reference.repository';
+import { ReplicaRepository } from '../replica.repository';
+import { CalendarError } from './calendar.errors';
+
+type CalendarBody = Extract<ReferenceBody, { type: typeof CALENDAR_PUBLISHED }>;
+type OverridesBody = Extract<ReferenceBody, { type: typeof CALENDAR_OVERRIDES_PUBLISHED }>;
+
+/** The calendar in force at a node: the city's arrangement and its district's overrides, with versions. */
+export interface CalendarInForce {
+  calendar: WorkingCalendar;
+  official: StoredReference<CalendarBody>;
+  overrides: StoredReference<OverridesBody> | null;
+}
+
+/**
+ * The working-day calendar (工作日历): the official arrangement, published by the city (seeded from the
+ * State Council notices on its first start), and a district's local overrides, both flowing down.
+ */
+@Injectable()
+export class CalendarService implements OnApplicationBootstrap {
+  private readonly logger = new Logger(CalendarService.name);
+  private readonly topics: Topics;
+  private cached?: { key: string; value: CalendarInForce };
+
+  constructor(
+    private readonly references: ReferenceRepository,
+    private readonly replica: ReplicaRepository,
+    private readonly outbox: OutboxRepository,
+    private readonly relay: OutboxRelay,
+    private readonly metrics: Metrics,
+    @Inject(NODE_CONFIG) private readonly config: NodeConfig,
+  ) {
+    this.topics = new Topics(config.namespace);
+  }
+
+  /** The city publishes the official arrangement it ships with, once, when it has none. */
+  async onApplicationBootstrap(): Promise<void> {
+    if (this.config.node.tier !== 'city') return;
+    await this.publish(CALENDAR_PUBLISHED, withoutVersion(officialCalendarSpec()), { onlyIfNone: true });
+  }
+
+  /** City and district codes whose calendar data applies here: [city, district?]. */
+  private owners(): { city: string; district: string | null } {
+    const { node, topology } = this.config;
+    const chain: string[] = [];
+    for (let code: string | undefined = node.code; code; code = topology.get(code).parent)
+      chain.unshift(code);
+    return { city: chain[0], district: chain.length > 1 ? chain[1] : null };
+  }
+
+  async inForce(): Promise<CalendarInForce> {
+    const { city, district } = this.owners();
+    const [official] = await this.references.current<CalendarBody>('calendar', [city]);
+    if (!official) throw CalendarError.notReceived(this.config.node.code);
+    const [overrides] = district
+      ? await this.references.current<OverridesBody>('calendar-overrides', [district])
+      : [];
+    const key = `${official.version}/${overrides?.version ?? 0}`;
+    if (this.cached?.key === key) return this.cached.value;
+    const calendar = WorkingCalendar.from(
+      { version: official.version, ...official.body.calendar },
+      overrides?.body.overrides ?? [],
+    );
+    const value = { calendar, official, overrides: overrides ?? null };
+    this.cached = { key, value };
+    return value;
+  }
+
+  /** Runs a calendar question; a year past the known calendar is a 422 naming it, and an operator alert. */
+  async answer<T>(question: (c: WorkingCalendar) => T): Promise<{ result: T; inForce: CalendarInForce }> {
+    const inForce = await this.inForce();
+    try {
+      return { result: question(inForce.calendar), inForce };
+    } catch (e) {
+      if (e instanceof CalendarGapError) {
+        this.metrics.calendarGaps.inc({ year: String(e.year) });
+        this.logger.warn({
+          msg: 'working-day calendar has no arrangement for a year asked about; publish it',
+          alert: 'calendar-year-missing',
+          year: e.year,
+        });
+        throw CalendarError.missingYear(e.year, e.message);
+      }
+      if (e instanceof InvalidDateError || e instanceof RangeError) throw CalendarError.badRange(e.message);
+      throw e;
+    }
+  }
+
+  /** What is in force here, and a warning when next year's arrangement is missing late in the year. */
+  async describe() {
+    const { calendar, official, overrides } = await this.inForce();
+    const today = shanghaiToday();
+    const year = Number(today.slice(0, 4));
+    const alerts: string[] = [];
+    for (const y of [year, year + 1]) {
+      // The State Council publishes the next year's arrangement in October–November.
+      if (!calendar.covers(y) && (y === year || today.slice(5) >= '11-01')) {
+        alerts.push(
+          `no official holiday arrangement for ${y} yet: dates in ${y} are refused until the city publishes it`,
+        );
+      }
+    }
+    return {
+      official: {
+        owner: official.owner,
+        version: official.version,
+        publishedAt: official.occurredAt,
+        years: official.body.calendar.years,
+        notices: official.body.calendar.notices,
+      },
+      overrides: overrides && {
+        owner: overrides.owner,
+        version: overrides.version,
+        publishedAt: overrides.occurredAt,
+        items: overrides.body.overrides,
+      },
+      today,
+      alerts,
+    };
+  }
+
+  /** The city publishes a new official arrangement (e.g. next year's, when the notice comes out). */
+  async publishOfficial(calendar: PublishedCalendar) {
+    if (this.config.node.tier !== 'city') {
+      throw CalendarError.notPublisher(
+        this.config.node.code,
+        'only the city publishes the official arrangement',
+      );
+    }
+    const checked = this.validated(() => withoutVersion(validateCalendarSpec({ version: 1, ...calendar })));
+    return this.publish(CALENDAR_PUBLISHED, checked, { onlyIfNone: false });
+  }
+
+  /** A district replaces its set of local overrides (an extra local day off, a local working day). */
+  async publishOverrides(overrides: PublishedOverride[]) {
+    if (this.config.node.tier !== 'district') {
+      throw CalendarError.notPublisher(this.config.node.code, "local overrides are a district's");
+    }
+    const checked = this.validated(() => validateOverrides(overrides));
+    return this.publish(CALENDAR_OVERRIDES_PUBLISHED, checked, { onlyIfNone: false });
+  }
+
+  private validated<T>(check: () => T): T {
+    try {
+      return check();
+    } catch (e) {
+      if (e instanceof CalendarSpecError) throw CalendarError.invalid(e.message, [...e.issues]);
+      throw e;
+    }
+  }
+
+  private async publish(
+    type: typeof CALENDAR_PUBLISHED | typeof CALENDAR_OVERRIDES_PUBLISHED,
+    content: PublishedCalendar | PublishedOverride[],
+    { onlyIfNone }: { onlyIfNone: boolean },
+  ): Promise<{ subject: string; version: number } | null> {
+    const { node } = this.config;
+    const body = (
+      type === CALENDAR_PUBLISHED
+        ? { type, calendar: content as PublishedCalendar }
+        : { type, overrides: content as PublishedOverride[] }
+    ) as ReferenceBody;
+    const subject = subjectOf(node.code, body);
+    const event = await this.replica.transaction(async (m) => {
+      const current = await this.references.lockSubject(m, subject);
+      if (onlyIfNone && current > 0) return null;
+      const published: ReferenceEvent = {
+        eventId: randomUUID(),
+        originNode: node.code,
+        originTier: node.tier as TierName,
+        subject,
+        version: current + 1,
+        occurredAt: new Date(),
+        schemaVersion: 1,
+        body,
+      };
+      await this.references.storeIfNewer(m, [{ event: published }]);
+      const raw = Buffer.from(encodeReference(published));
+      await this.outbox.append(
+        m,
+        node.children.map((child) => ({
+          topic: this.topics.downward(child),
+          key: subject,
+          value: raw,
+          headers: { [HEADERS.sender]: node.code, [HEADERS.eventId]: published.eventId },
+        })),
+      );
+      return published;
+    });
+    if (!event) return null;
+    this.relay.wake();
+    this.metrics.referencePublished.inc({ kind: subject.split('/')[0] });
+    this.logger.log({ msg: 'calendar published', subject, version: event.version, messageId: event.eventId });
+    return { subject, version: event.version };
+  }
+}
+
+/** A date parameter, checked for being a real date. */
+export function isoDate(value: string, field: string): string {
+  try {
+    return parseIsoDate(value);
+  } catch (e) {
+    throw CalendarError.badRange(`${field}: ${(e as Error).message}`);
+  }
+}
+
+/** The arrangement as published: its version is the event's. */
+function withoutVersion(spec: CalendarSpec): PublishedCalendar {
+  return {
+    years: spec.years,
+    holidays: spec.holidays,
+    makeupWorkdays: spec.makeupWorkdays,
+    notices: spec.notices,
+  };
+}

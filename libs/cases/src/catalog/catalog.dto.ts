@@ -1,0 +1,79 @@
+import { CATALOG_LIMITS, TierName, TIERS } from '@fed/contracts';
+import { Transform } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  Max,
+  Min,
+} from 'class-validator';
+
+// eslint-disable-next-line no-control-regex -- refusing control characters is the point
+const NO_CONTROL = /^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$/;
+const noControl = { message: '$property must not contain control characters' };
+
+/** A service item as its owner publishes it (PUT /api/v1/catalog/items/:code). */
+export class PublishItemDto {
+  @IsString()
+  @Length(1, CATALOG_LIMITS.name)
+  @Matches(NO_CONTROL, noControl)
+  name!: string;
+
+  @IsString()
+  @Length(1, CATALOG_LIMITS.department)
+  @Matches(NO_CONTROL, noControl)
+  department!: string;
+
+  @IsIn(TIERS)
+  decidingTier!: TierName;
+
+  /** 0 makes the item an instant case (即办件). */
+  @IsInt()
+  @Min(0)
+  @Max(CATALOG_LIMITS.days)
+  promisedDays!: number;
+
+  @IsInt()
+  @Min(1)
+  @Max(CATALOG_LIMITS.days)
+  legalDays!: number;
+
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(CATALOG_LIMITS.materials)
+  @IsString({ each: true })
+  @Length(1, CATALOG_LIMITS.material, { each: true })
+  @Matches(NO_CONTROL, { each: true, ...noControl })
+  materials: string[] = [];
+
+  @IsOptional()
+  @IsString()
+  @Length(0, CATALOG_LIMITS.guide)
+  @Matches(NO_CONTROL, noControl)
+  guide = '';
+
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(CATALOG_LIMITS.feeFen)
+  feeFen = 0;
+
+  @IsOptional()
+  @IsIn(['active', 'withdrawn'])
+  status: 'active' | 'withdrawn' = 'active';
+}
+
+export class ListItemsQuery {
+  @IsOptional()
+  @Transform(({ value }) => value === 'true' || value === true)
+  @IsBoolean()
+  includeWithdrawn = false;
+}
+
+export const ITEM_CODE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9-]{2,39}$/;

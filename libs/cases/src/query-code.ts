@@ -1,0 +1,24 @@
+import { createHash, randomInt, timingSafeEqual } from 'node:crypto';
+
+/** Letters and digits a citizen cannot confuse when reading them out (no 0/O, 1/I/L). */
+const ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
+export const QUERY_CODE_LENGTH = 8;
+
+/** A fresh query code (查询码), told to the applicant when the case is filed. */
+export function newQueryCode(): string {
+  let code = '';
+  for (let i = 0; i < QUERY_CODE_LENGTH; i++) code += ALPHABET[randomInt(ALPHABET.length)];
+  return code;
+}
+
+/** What every tier keeps instead of the code: SHA-256 hex of `<caseNo>:<code>`. */
+export function queryCodeHash(caseNo: string, code: string): string {
+  return createHash('sha256').update(`${caseNo}:${code.toUpperCase()}`).digest('hex');
+}
+
+/** Constant-time check of a presented code against the stored hash. */
+export function queryCodeMatches(caseNo: string, code: string, storedHash: string): boolean {
+  if (!/^[0-9a-f]{64}$/.test(storedHash)) return false;
+  const presented = Buffer.from(queryCodeHash(caseNo, code), 'hex');
+  return timingSafeEqual(presented, Buffer.from(storedHash, 'hex'));
+}

@@ -1,0 +1,123 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { ReferenceBody, ReferenceEvent } from '@fed/contracts';
+
+/** Reference data stored here: the newest version of a subject, as its body. */
+export interface StoredReference<B extends ReferenceBody = ReferenceBody> {
+  subject: string;
+  owner: string;
+  version: number;
+  eventId: string;
+  body: B;
+  occurredAt: string;
+}
+
+type ReferenceKind = 'catalog' | 'calendar' | 'calendar-overrides';
+
+const kindOf = (subject: string): ReferenceKind => subject.split('/')[0] as ReferenceKind;
+
+/** Catalog and calendar as this node knows them: newest version per subject, and every version seen. */
+@Injectable()
+export class ReferenceRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /**
+   * Records reference events in the caller's transaction. Returns those not seen before (a new
+   * version of their subject); the newest version of each subject becomes current.
+   */
+  async storeIfNewer(m: EntityManager, events: { event: ReferenceEvent }[]): Promise<ReferenceEvent[]> {
+    if (events.length === 0) return [];
+    const all = events.map((e) => e.event);
+    const inserted: { subject: string; version: number }[] = await m.query(
+      `WITH inserted AS (
+         INSERT INTO reference_history (subject, version, event_id, body, occurred_at)
+         SELECT * FROM unnest($1::text[], $2::int[], $3::uuid[], $4::jsonb[], $5::timestamptz[])
+         ON CONFLICT (subject, version) DO NOTHING
+         RETURNING subject, version)
+       SELECT * FROM inserted`,
+      [
+        all.map((e) => e.subject),
+        all.map((e) => e.version),
+        all.map((e) => e.eventId),
+        all.map((e) => JSON.stringify(e.body)),
+        all.map((e) => e.occurredAt.toISOString()),
+      ],
+    );
+    const fresh = new Set(inserted.map((r) => `${r.subject}@${r.version}`));
+    const newer = all.filter((e) => fresh.has(`${e.subject}@${e.version}`));
+    // The newest of each subject in this batch; it replaces the stored one only if it is newer.
+    const newest = new Map<string, ReferenceEvent>();
+    for (const e of newer) {
+      const seen = newest.get(e.subject);
+      if (!seen || seen.version < e.version) newest.set(e.subject, e);
+    }
+    const current = [...newest.values()].sort((a, b) => a.subject.localeCompare(b.subject));
+    if (current.length > 0) {
+      await m.query(
+        `INSERT INTO reference_data (subject, kind, owner, version, event_id, body, occurred_at)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::uuid[], $6::jsonb[], $7::timestamptz[])
+         ON CONFLICT (subject) DO UPDATE SET
+           version = EXCLUDED.version, event_id = EXCLUDED.event_id, body = EXCLUDED.body,
+           occurred_at = EXCLUDED.occurred_at, received_at = now()
+         WHERE reference_data.version < EXCLUDED.version`,
+        [
+          current.map((e) => e.subject),
+          current.map((e) => kindOf(e.subject)),
+          current.map((e) => e.originNode),
+          current.map((e) => e.version),
+          current.map((e) => e.eventId),
+          current.map((e) => JSON.stringify(e.body)),
+          current.map((e) => e.occurredAt.toISOString()),
+        ],
+      );
+    }
+    return newer;
+  }
+
+  /** Locks a subject for a publisher's read-modify-write; returns its current version (0 if none). */
+  async lockSubject(m: EntityManager, subject: string): Promise<number> {
+    // A transaction-scoped advisory lock also covers a subject that does not exist yet.
+    await m.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [subject]);
+    const rows: { version: number }[] = await m.query(
+      `SELECT version FROM reference_data WHERE subject = $1`,
+      [subject],
+    );
+    return rows[0]?.version ?? 0;
+  }
+
+  /** Current reference data of one kind from the given owners. */
+  async current<B extends ReferenceBody>(
+    kind: ReferenceKind,
+    owners: string[],
+  ): Promise<StoredReference<B>[]> {
+    const rows: {
+      subject: string;
+      owner: string;
+      version: number;
+      event_id: string;
+      body: B;
+      occurred_at: Date;
+    }[] = await this.dataSource.query(
+      `SELECT subject, owner, version, event_id, body, occurred_at FROM reference_data
+       WHERE kind = $1 AND owner = ANY($2::text[]) ORDER BY subject`,
+      [kind, owners],
+    );
+    return rows.map((r) => ({
+      subject: r.subject,
+      owner: r.owner,
+      version: r.version,
+      eventId: r.event_id,
+      body: r.body,
+      occurredAt: r.occurred_at.toISOString(),
+    }));
+  }
+
+  /** Every version of a subject, oldest first. */
+  async history(subject: string): Promise<{ version: number; body: ReferenceBody; occurredAt: string }[]> {
+    const rows: { version: number; body: ReferenceBody; occurred_at: Date }[] = await this.dataSource.query(
+      `SELECT version, body, occurred_at FROM reference_history WHERE subject = $1 ORDER BY version`,
+      [subject],
+    );
+    return rows.map((r) => ({ version: r.version, body: r.body, occurredAt: r.occurred_at.toISOString() }));
+  }
+}

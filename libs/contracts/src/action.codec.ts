@@ -1,0 +1,127 @@
+import { create } from '@bufbuild/protobuf';
+import { CaseActionTaken, CaseActionTakenSchema } from './gen/fed/v1/case_pb';
+import { CaseAction, DELIVERY_METHODS, OUTCOMES, SPECIAL_PROCEDURE_KINDS, STEPS } from './case.types';
+import { check, ContractError, intIn, NODE_CODE, oneOf, optionalText, text } from './wire';
+
+/** Limits of action fields; the HTTP DTOs use the same ones. */
+export const ACTION_LIMITS = {
+  reason: 500,
+  note: 500,
+  result: 2000,
+  comment: 500,
+  material: 200,
+  materials: 50,
+  officer: 64,
+  specialProcedureDays: 365,
+} as const;
+
+type Wire = CaseActionTaken['action'];
+
+export function actionToWire(a: CaseAction): Wire {
+  switch (a.action) {
+    case 'accept':
+      return wire('accept', {});
+    case 'reject':
+      return wire('reject', { reason: a.reason });
+    case 'request-supplement':
+      return wire('requestSupplement', { materials: a.materials, note: a.note });
+    case 'receive-supplement':
+      return wire('receiveSupplement', { note: a.note });
+    case 'start-special-procedure':
+      return wire('startSpecialProcedure', { kind: a.kind, reason: a.reason, limitDays: a.limitDays });
+    case 'end-special-procedure':
+      return wire('endSpecialProcedure', { note: a.note });
+    case 'suspend':
+      return wire('suspend', { reason: a.reason });
+    case 'resume':
+      return wire('resume', { note: a.note });
+    case 'start-step':
+      return wire('startStep', { step: a.step });
+    case 'end-step':
+      return wire('endStep', { step: a.step, opinion: a.opinion });
+    case 'decide':
+      return wire('decide', { outcome: a.outcome, result: a.result });
+    case 'deliver':
+      return wire('deliver', { method: a.method });
+    case 'withdraw':
+      return wire('withdraw', { reason: a.reason });
+    case 'rate':
+      return wire('rate', { score: a.score, comment: a.comment });
+    case 'hand-up':
+      return wire('handUp', { toNode: a.toNode, note: a.note });
+  }
+}
+
+function wire(name: NonNullable<Wire['case']>, value: Record<string, unknown>): Wire {
+  const field = CaseActionTakenSchema.field[name];
+  return { case: name, value: create(field.message!, value) } as Wire;
+}
+
+/** The action of a decoded payload, validated. @throws ContractError */
+export function actionFromWire(w: Wire): CaseAction {
+  const L = ACTION_LIMITS;
+  switch (w.case) {
+    case 'accept':
+      return { action: 'accept' };
+    case 'reject':
+      return { action: 'reject', reason: text(w.value.reason, 'reason', L.reason) };
+    case 'requestSupplement': {
+      const materials = w.value.materials;
+      if (materials.length === 0 || materials.length > L.materials)
+        throw new ContractError(`materials must list 1–${L.materials} items`);
+      materials.forEach((m, i) => text(m, `materials[${i}]`, L.material));
+      return {
+        action: 'request-supplement',
+        materials: [...materials],
+        note: optionalText(w.value.note, 'note', L.note),
+      };
+    }
+    case 'receiveSupplement':
+      return { action: 'receive-supplement', note: optionalText(w.value.note, 'note', L.note) };
+    case 'startSpecialProcedure':
+      return {
+        action: 'start-special-procedure',
+        kind: oneOf(w.value.kind, SPECIAL_PROCEDURE_KINDS, 'kind'),
+        reason: text(w.value.reason, 'reason', L.reason),
+        limitDays: intIn(w.value.limitDays, 1, L.specialProcedureDays, 'limitDays'),
+      };
+    case 'endSpecialProcedure':
+      return { action: 'end-special-procedure', note: optionalText(w.value.note, 'note', L.note) };
+    case 'suspend':
+      return { action: 'suspend', reason: text(w.value.reason, 'reason', L.reason) };
+    case 'resume':
+      return { action: 'resume', note: optionalText(w.value.note, 'note', L.note) };
+    case 'startStep':
+      return { action: 'start-step', step: oneOf(w.value.step, STEPS, 'step') };
+    case 'endStep':
+      return {
+        action: 'end-step',
+        step: oneOf(w.value.step, STEPS, 'step'),
+        opinion: optionalText(w.value.opinion, 'opinion', L.note),
+      };
+    case 'decide':
+      return {
+        action: 'decide',
+        outcome: oneOf(w.value.outcome, OUTCOMES, 'outcome'),
+        result: text(w.value.result, 'result', L.result),
+      };
+    case 'deliver':
+      return { action: 'deliver', method: oneOf(w.value.method, DELIVERY_METHODS, 'method') };
+    case 'withdraw':
+      return { action: 'withdraw', reason: text(w.value.reason, 'reason', L.reason) };
+    case 'rate':
+      return {
+        action: 'rate',
+        score: intIn(w.value.score, 1, 5, 'score'),
+        comment: optionalText(w.value.comment, 'comment', L.comment),
+      };
+    case 'handUp':
+      return {
+        action: 'hand-up',
+        toNode: check(w.value.toNode, NODE_CODE, 'toNode'),
+        note: optionalText(w.value.note, 'note', L.note),
+      };
+    case undefined:
+      throw new ContractError('the payload names no action');
+  }
+}
