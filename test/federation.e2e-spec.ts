@@ -1,7 +1,21 @@
 import { Kafka, logLevel, Partitioners, Producer } from 'kafkajs';
 import { encodeEvent, FederationEvent } from '@fed/contracts';
+import { describeLifecycle } from './lifecycle.tests';
 import {
   acceptedEvent,
+  awaitCase,
+  awaitMetric,
+  caseAt,
+  CaseView,
+  CITY,
+  COMMUNITIES,
+  DISTRICTS,
+  districtOf,
+  historyAt,
+  metric,
+  otherDistrict,
+  total,
+  url,
   eventually,
   filedEvent,
   filingBody,
@@ -15,18 +29,6 @@ import {
   testEnv,
 } from '@fed/testing';
 
-// The demo federation booted by the global setup: every node its own process, real Kafka and PostgreSQL.
-const CITY = '150200';
-const DISTRICTS = { '150202': ['150202001001', '150202002003'], '150204': ['150204001002', '150204003001'] };
-const COMMUNITIES = Object.values(DISTRICTS).flat();
-const districtOf = (community: string) => community.slice(0, 6);
-const otherDistrict = (district: string) => (district === '150202' ? '150204' : '150202');
-
-type CaseView = Record<string, unknown> & { caseNo: string; version: number; status: string };
-type EventView = { version: number; eventId: string; type: string; originNode: string; occurredAt: string };
-
-const url = (code: string, path: string) => `${node(code).url}${path}`;
-
 const SHANGHAI = new Intl.DateTimeFormat('en-CA', {
   timeZone: 'Asia/Shanghai',
   year: 'numeric',
@@ -37,50 +39,6 @@ const shanghaiDate = (at: Date) => {
   const parts = Object.fromEntries(SHANGHAI.formatToParts(at).map((p) => [p.type, p.value]));
   return `${parts.year}${parts.month}${parts.day}`;
 };
-
-async function caseAt(code: string, caseNo: string): Promise<CaseView | undefined> {
-  const res = await getJson<CaseView>(url(code, `/api/v1/cases/${caseNo}`));
-  return res.status === 200 ? res.body : undefined;
-}
-
-/** The case as `code` holds it, once it holds at least `version`. */
-const awaitCase = (code: string, caseNo: string, version = 1) =>
-  eventually(
-    async () => {
-      const found = await caseAt(code, caseNo);
-      return found && found.version >= version ? found : undefined;
-    },
-    { what: `case ${caseNo} v${version} at ${code}` },
-  );
-
-async function historyAt(code: string, caseNo: string): Promise<Omit<EventView, 'appliedAt'>[]> {
-  const res = await getJson<{ events: (EventView & { appliedAt: string })[] }>(
-    url(code, `/api/v1/cases/${caseNo}/events`),
-  );
-  return res.body.events.map(({ version, eventId, type, originNode, occurredAt }) => ({
-    version,
-    eventId,
-    type,
-    originNode,
-    occurredAt,
-  }));
-}
-
-async function metric(code: string, name: string, labels = ''): Promise<number> {
-  const text = await (await fetch(url(code, '/metrics'))).text();
-  return text
-    .split('\n')
-    .filter((l) => l.startsWith(name) && l.includes(labels))
-    .reduce((sum, l) => sum + Number(l.split(' ').pop()), 0);
-}
-
-/** Waits until the sum of a counter at `code` reaches `atLeast`. */
-const awaitMetric = (code: string, name: string, atLeast: number, what: string) =>
-  eventually(async () => ((await metric(code, name)) >= atLeast ? true : undefined), { what });
-
-async function total(code: string, query = ''): Promise<number> {
-  return (await getJson<{ total: number }>(url(code, `/api/v1/cases?pageSize=1${query}`))).body.total;
-}
 
 describe('the demo federation on real Kafka and PostgreSQL', () => {
   let producer: Producer;
@@ -382,6 +340,9 @@ describe('the demo federation on real Kafka and PostgreSQL', () => {
       expect((await getJson(url(community, '/api/v1/cases?pageSize=5000'))).status).toBe(400);
     });
   });
+
+  // Lifecycle, hand-off, catalog, calendar, citizen lookup (in this file: the nodes are shared).
+  describeLifecycle();
 
   // Last, because it kills nodes the other tests use.
   describe('when nodes die', () => {

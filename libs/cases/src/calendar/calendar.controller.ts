@@ -23,6 +23,13 @@ export class CalendarController {
     return this.calendar.describe();
   }
 
+  /** The official arrangement in force here (holidays and make-up working days of every covered year). */
+  @Get('official')
+  async official() {
+    const { official } = await this.calendar.inForce();
+    return { owner: official.owner, version: official.version, ...official.body.calendar };
+  }
+
   /** The `days`-th working day after `from`; `from` itself is not counted (民法典 art. 201). */
   @Get('add-working-days')
   async addWorkingDays(@Query() q: AddWorkingDaysQuery) {
@@ -47,12 +54,20 @@ export class CalendarController {
   /** City: publish a new official arrangement (next year's, when the State Council notice is out). */
   @Put()
   async publish(@Body() dto: PublishCalendarDto) {
-    return this.calendar.publishOfficial(dto);
+    // Plain objects: the calendar's validation refuses anything else.
+    return this.calendar.publishOfficial({
+      years: [...dto.years],
+      holidays: dto.holidays.map((h) => ({ name: h.name, from: h.from, to: h.to })),
+      makeupWorkdays: dto.makeupWorkdays.map((d) => ({ date: d.date, for: d.for })),
+      notices: { ...dto.notices },
+    });
   }
 
   /** District: replace the local overrides. */
   @Put('overrides')
   async publishOverrides(@Body() dto: PublishOverridesDto) {
-    return this.calendar.publishOverrides(dto.overrides);
+    return this.calendar.publishOverrides(
+      dto.overrides.map((o) => ({ date: o.date, kind: o.kind, reason: o.reason })),
+    );
   }
 }

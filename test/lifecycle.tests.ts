@@ -1,0 +1,464 @@
+import {
+  awaitCase,
+  caseAt,
+  CaseView,
+  CITY,
+  eventually,
+  filingBody,
+  getJson,
+  historyAt,
+  postJson,
+  url,
+} from '@fed/testing';
+
+type Filed = CaseView & { queryCode: string; item: { code: string; version: number; promisedDays: number } };
+type ActionAnswer = { case: CaseView; events: { version: number; type: string }[] };
+
+async function put<T = Record<string, unknown>>(target: string, body: unknown) {
+  const res = await fetch(target, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  return { status: res.status, body: (await res.json()) as T };
+}
+
+async function file(community: string, itemCode: string): Promise<Filed> {
+  const res = await postJson<Filed>(url(community, '/api/v1/cases'), filingBody({ itemCode }));
+  if (res.status !== 201)
+    throw new Error(`filing ${itemCode} at ${community}: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body;
+}
+
+const act = (code: string, caseNo: string, action: string, body: Record<string, unknown> = {}) =>
+  postJson<ActionAnswer & { allowedActions?: string[]; handlingNode?: string; message?: string }>(
+    url(code, `/api/v1/cases/${caseNo}/actions/${action}`),
+    body,
+  );
+
+async function mustAct(code: string, caseNo: string, action: string, body: Record<string, unknown> = {}) {
+  const res = await act(code, caseNo, action, body);
+  if (res.status !== 201) throw new Error(`${action} at ${code}: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body;
+}
+
+/** Waits until `code` holds the case handled by `handler` at `version` or later. */
+const awaitHandler = (code: string, caseNo: string, handler: string, version: number) =>
+  eventually(
+    async () => {
+      const c = await caseAt(code, caseNo);
+      return c && c.version >= version && c.handlingNode === handler ? c : undefined;
+    },
+    { what: `case ${caseNo} v${version} handled by ${handler}, seen at ${code}` },
+  );
+
+/** Every tier holds the same case and the same history, in the same order. */
+async function expectSameEverywhere(caseNo: string, nodes: string[], version: number) {
+  const [first, ...rest] = nodes;
+  const reference: Record<string, unknown> = { ...(await awaitCase(first, caseNo, version)) };
+  delete reference.applicantPersonal; // personal data stays at the community
+  const history = await historyAt(first, caseNo);
+  expect(history.map((e) => e.version)).toEqual(Array.from({ length: version }, (_v, i) => i + 1));
+  for (const code of rest) {
+    const other: Record<string, unknown> = { ...(await awaitCase(code, caseNo, version)) };
+    delete other.applicantPersonal;
+    expect(other).toEqual(reference);
+    expect(await historyAt(code, caseNo)).toEqual(history);
+  }
+  return { snapshot: reference as CaseView & { lifecycle: Record<string, unknown> }, history };
+}
+
+export function describeLifecycle(): void {
+  describe('case lifecycle and hand-off between tiers', () => {
+    const community = '150202001001';
+    const district = '150202';
+
+    it('community accepts, hands up; the district decides; the community delivers; every tier holds one history', async () => {
+      const c = await file(community, '150200-MZ-001'); // 最低生活保障, decided by the district
+      await mustAct(community, c.caseNo, 'accept', { officer: '窗口 李娜' });
+      const handed = await mustAct(community, c.caseNo, 'hand-up', { note: '材料齐全，转区民政局审核' });
+      expect(handed.case.handlingNode).toBe(district);
+
+      // Single writer: the community may no longer change the case.
+      const refused = await act(community, c.caseNo, 'start-step', { step: 'undertake' });
+      expect(refused.status).toBe(409);
+      expect(refused.body.handlingNode).toBe(district);
+
+      await awaitHandler(district, c.caseNo, district, 3);
+      await mustAct(district, c.caseNo, 'start-step', { step: 'review', officer: '区民政局 王强' });
+      await mustAct(district, c.caseNo, 'end-step', { step: 'review', opinion: '符合条件' });
+      const decided = await mustAct(district, c.caseNo, 'decide', {
+        outcome: 'approved',
+        result: '经审核，符合最低生活保障条件，自次月起发放',
+      });
+      expect(decided.case).toMatchObject({ status: 'decided', handlingNode: community });
+      // The decision flows back down; the community delivers.
+      await awaitHandler(community, c.caseNo, community, 6);
+      await mustAct(community, c.caseNo, 'deliver', { method: 'window' });
+
+      const { snapshot, history } = await expectSameEverywhere(c.caseNo, [community, district, CITY], 7);
+      expect(history.map((e) => [e.type, e.originNode])).toEqual([
+        ['case.filed', community],
+        ['case.accepted', community],
+        ['case.handed-up', community],
+        ['case.step-started', district],
+        ['case.step-ended', district],
+        ['case.decided', district],
+        ['case.delivered', community],
+      ]);
+      expect(snapshot).toMatchObject({ status: 'delivered', handlingNode: community });
+      expect(snapshot.lifecycle).toMatchObject({
+        acceptedBy: community,
+        decidedBy: district,
+        outcome: 'approved',
+      });
+    });
+
+    it('a city-level item goes community → district → city and back; the city applies events of three tiers in order', async () => {
+      const c = await file(community, '150200-RS-003'); // 失业保险金申领, decided by the city
+      await mustAct(community, c.caseNo, 'accept');
+      await mustAct(community, c.caseNo, 'hand-up');
+      await awaitHandler(district, c.caseNo, district, 3);
+      // The district may not decide a city item: it hands it up.
+      const notHere = await act(district, c.caseNo, 'decide', { outcome: 'approved', result: '同意' });
+      expect(notHere.status).toBe(409);
+      expect(notHere.body.allowedActions).toContain('hand-up');
+      await mustAct(district, c.caseNo, 'hand-up');
+      await awaitHandler(CITY, c.caseNo, CITY, 4);
+      await mustAct(CITY, c.caseNo, 'decide', {
+        outcome: 'not-approved',
+        result: '缴费不满一年，不符合申领条件',
+      });
+      await awaitHandler(community, c.caseNo, community, 5);
+      await mustAct(community, c.caseNo, 'deliver', { method: 'sms' });
+      const { history } = await expectSameEverywhere(c.caseNo, [CITY, district, community], 6);
+      expect(history.map((e) => e.originNode)).toEqual([
+        community,
+        community,
+        community,
+        district,
+        CITY,
+        community,
+      ]);
+    });
+
+    it('an instant item is decided the moment it is accepted', async () => {
+      const c = await file(community, '150200-RS-001'); // 就业失业登记, promised limit 0
+      const accepted = await mustAct(community, c.caseNo, 'accept');
+      expect(accepted.events.map((e) => e.type)).toEqual(['case.accepted', 'case.decided']);
+      expect(accepted.case).toMatchObject({ status: 'decided', version: 3 });
+      await expectSameEverywhere(c.caseNo, [community, district, CITY], 3);
+    });
+
+    it('pauses stop the clock and are kept in the history', async () => {
+      const c = await file(community, '150200-MZ-003'); // 高龄津贴, decided by the community
+      await mustAct(community, c.caseNo, 'accept');
+      await mustAct(community, c.caseNo, 'request-supplement', { materials: ['户口簿复印件'] });
+      await mustAct(community, c.caseNo, 'receive-supplement');
+      await mustAct(community, c.caseNo, 'start-special-procedure', {
+        kind: 'expert-review',
+        reason: '年龄存疑，需核查档案',
+        limitDays: 10,
+      });
+      await mustAct(community, c.caseNo, 'end-special-procedure');
+      await mustAct(community, c.caseNo, 'suspend', { reason: '申请人住院' });
+      const resumed = await mustAct(community, c.caseNo, 'resume');
+      expect(resumed.case.status).toBe('accepted');
+      const { snapshot } = await expectSameEverywhere(c.caseNo, [community, district, CITY], 8);
+      const pauses = snapshot.lifecycle.pauses as { kind: string; to: string | null }[];
+      expect(pauses.map((p) => p.kind)).toEqual(['supplement', 'special-procedure', 'suspension']);
+      expect(pauses.every((p) => p.to !== null)).toBe(true);
+    });
+
+    it.each([
+      ['deliver', { method: 'window' }],
+      ['decide', { outcome: 'approved', result: '同意' }],
+      ['receive-supplement', {}],
+      ['rate', { score: 5 }],
+    ] as [string, Record<string, unknown>][])(
+      'a forbidden transition (%s on a new case): 409 with the allowed actions, nothing written',
+      async (action, body) => {
+        const c = await file(community, '150200-MZ-003');
+        const res = await act(community, c.caseNo, action, body);
+        expect(res.status).toBe(409);
+        expect(res.body.allowedActions).toEqual(['accept', 'reject', 'withdraw']);
+        expect((await caseAt(community, c.caseNo))?.version).toBe(1);
+        expect(await historyAt(community, c.caseNo)).toHaveLength(1);
+      },
+    );
+
+    it('bad action input: unknown action 404, invalid body 400 naming the field; nothing written', async () => {
+      const c = await file(community, '150200-MZ-003');
+      await mustAct(community, c.caseNo, 'accept');
+      expect((await act(community, c.caseNo, 'approve-everything')).status).toBe(404);
+      const bad = await postJson<{ errors: { field: string }[] }>(
+        url(community, `/api/v1/cases/${c.caseNo}/actions/start-special-procedure`),
+        { kind: 'astrology', reason: '', limitDays: 0, extra: 1 },
+      );
+      expect(bad.status).toBe(400);
+      expect(bad.body.errors.map((e) => e.field)).toEqual(
+        expect.arrayContaining(['kind', 'reason', 'limitDays', 'extra']),
+      );
+      expect((await act(community, c.caseNo, 'reject', { reason: '材料不全' })).status).toBe(409); // accepted: no longer rejectable
+      expect((await caseAt(community, c.caseNo))?.version).toBe(2);
+      expect((await act(community, '150202001001' + '20991231' + '99999999', 'accept')).status).toBe(404);
+    });
+
+    it('a bad rating opens a rectification; a case is rated once', async () => {
+      const c = await file(community, '150200-MZ-004'); // 老年人优待证, instant
+      await mustAct(community, c.caseNo, 'accept');
+      await mustAct(community, c.caseNo, 'deliver', { method: 'window' });
+      const rated = await mustAct(community, c.caseNo, 'rate', { score: 2, comment: '等候时间太长' });
+      expect(rated.case.lifecycle).toMatchObject({ rating: { score: 2 }, rectification: 'open' });
+      expect((await act(community, c.caseNo, 'rate', { score: 5 })).status).toBe(409);
+    });
+  });
+
+  describe('service-item catalog flowing down', () => {
+    it('filing against an unknown item: 422, nothing written', async () => {
+      const community = '150204003001';
+      const before = (await getJson<{ total: number }>(url(community, '/api/v1/cases?pageSize=1'))).body
+        .total;
+      const res = await postJson<{ code: string }>(
+        url(community, '/api/v1/cases'),
+        filingBody({ itemCode: 'NO-SUCH-ITEM' }),
+      );
+      expect(res.status).toBe(422);
+      expect(res.body.code).toBe('CATALOG_UNKNOWN_ITEM');
+      expect((await getJson<{ total: number }>(url(community, '/api/v1/cases?pageSize=1'))).body.total).toBe(
+        before,
+      );
+    });
+
+    it('a district item reaches only its own communities; a new version reaches them; a case keeps the version it was filed under', async () => {
+      const code = `150204-E2E-${Date.now() % 100000}`;
+      const item = {
+        name: '青山区测试事项',
+        department: '青山区行政审批局',
+        decidingTier: 'community',
+        promisedDays: 5,
+        legalDays: 20,
+        materials: ['居民身份证'],
+        guide: '第一行\n第二行',
+      };
+      expect((await put(url('150204', `/api/v1/catalog/items/${code}`), item)).status).toBe(200);
+      const atCommunity = await eventually(
+        async () => {
+          const r = await getJson<{ version: number; guide: string; guideUrl: string }>(
+            url('150204001002', `/api/v1/catalog/items/${code}`),
+          );
+          return r.status === 200 ? r.body : undefined;
+        },
+        { what: `item ${code} at community 150204001002` },
+      );
+      expect(atCommunity).toMatchObject({ version: 1, guide: '第一行\n第二行' });
+      const qr = await fetch(url('150204001002', `/api/v1/catalog/items/${code}/qr.svg`));
+      expect(qr.headers.get('content-type')).toContain('image/svg+xml');
+      expect(await qr.text()).toContain('<svg');
+      const guide = await fetch(atCommunity.guideUrl.replace(/^http:\/\/[^/]+/, node150204001002()));
+      expect(await guide.text()).toContain('青山区测试事项');
+
+      const filed = await file('150204001002', code);
+      expect(filed.item).toMatchObject({ code, version: 1, promisedDays: 5 });
+      // Never sideways: the other district's communities do not serve it.
+      expect((await getJson(url('150202001001', `/api/v1/catalog/items/${code}`))).status).toBe(404);
+      expect(
+        (await postJson(url('150202001001', '/api/v1/cases'), filingBody({ itemCode: code }))).status,
+      ).toBe(422);
+
+      expect(
+        (await put(url('150204', `/api/v1/catalog/items/${code}`), { ...item, promisedDays: 3 })).status,
+      ).toBe(200);
+      await eventually(
+        async () => {
+          const r = await getJson<{ version: number }>(url('150204003001', `/api/v1/catalog/items/${code}`));
+          return r.body.version === 2 ? true : undefined;
+        },
+        { what: `item ${code} v2 at community 150204003001` },
+      );
+      expect((await caseAt('150204001002', filed.caseNo))?.item).toMatchObject({
+        version: 1,
+        promisedDays: 5,
+      });
+
+      // Withdrawn: no new case under it.
+      expect(
+        (await put(url('150204', `/api/v1/catalog/items/${code}`), { ...item, status: 'withdrawn' })).status,
+      ).toBe(200);
+      await eventually(
+        async () => {
+          const r = await postJson<{ code: string }>(
+            url('150204001002', '/api/v1/cases'),
+            filingBody({ itemCode: code }),
+          );
+          return r.status === 422 && r.body.code === 'CATALOG_ITEM_WITHDRAWN' ? true : undefined;
+        },
+        { what: `item ${code} withdrawn at community 150204001002` },
+      );
+    });
+
+    it('a community cannot publish, a district cannot publish a city-decided item, a bad item is refused', async () => {
+      const item = { name: 'x', department: 'y', decidingTier: 'community', promisedDays: 1, legalDays: 5 };
+      expect((await put(url('150202001001', '/api/v1/catalog/items/X-1'), item)).status).toBe(403);
+      expect(
+        (await put(url('150202', '/api/v1/catalog/items/X-2'), { ...item, decidingTier: 'city' })).status,
+      ).toBe(403);
+      expect((await put(url(CITY, '/api/v1/catalog/items/X-3'), { ...item, promisedDays: 9 })).status).toBe(
+        422,
+      );
+      expect((await put(url(CITY, '/api/v1/catalog/items/X-4'), { ...item, legalDays: 'five' })).status).toBe(
+        400,
+      );
+      expect((await getJson(url(CITY, '/api/v1/catalog/items/X-3'))).status).toBe(404);
+    });
+  });
+
+  describe('working-day calendar flowing down', () => {
+    it('every node answers working-day questions from the official arrangement (nodes run in America/New_York)', async () => {
+      for (const code of [CITY, '150202', '150204003001']) {
+        const add = await getJson<{ date: string; calendarVersion: number }>(
+          url(code, '/api/v1/calendar/add-working-days?from=2026-02-13&days=2'),
+        );
+        // Fri 13 Feb 2026 → Sat 14 Feb is a make-up working day; 15–23 Feb Spring Festival → Tue 24 Feb.
+        expect(add.status).toBe(200);
+        expect(add.body.date).toBe('2026-02-24');
+        const count = await getJson<{ count: number }>(
+          url(code, '/api/v1/calendar/working-days?from=2026-09-30&to=2026-10-09'),
+        );
+        // 1–7 Oct National Day; Thu 8 and Fri 9 Oct are working days.
+        expect(count.body.count).toBe(2);
+      }
+    });
+
+    it('a date past the known calendar is a 422 naming the missing year, and the calendar warns about it', async () => {
+      const res = await getJson<{ missingYear: number; message: string }>(
+        url('150202002003', '/api/v1/calendar/add-working-days?from=2026-12-28&days=10'),
+      );
+      expect(res.status).toBe(422);
+      expect(res.body.missingYear).toBe(2027);
+      expect(res.body.message).toContain('2027');
+      const bad = await getJson(
+        url('150202002003', '/api/v1/calendar/working-days?from=2026-03-01&to=2026-02-01'),
+      );
+      expect(bad.status).toBe(400);
+      expect(
+        (await getJson(url('150202002003', '/api/v1/calendar/add-working-days?from=2026-02-30&days=1')))
+          .status,
+      ).toBe(400);
+    });
+
+    it('a new version of the official arrangement, published by the city with its notices, reaches every community', async () => {
+      type Described = {
+        official: { version: number; years: number[]; notices: Record<string, string> };
+        alerts: string[];
+      };
+      const current = (await getJson<Described>(url(CITY, '/api/v1/calendar'))).body;
+      const official = await getJson<{ years: number[]; holidays: unknown[]; makeupWorkdays: unknown[] }>(
+        url(CITY, '/api/v1/calendar/official'),
+      );
+      expect(official.status).toBe(200);
+      expect(official.body).toMatchObject({ owner: CITY, version: current.official.version });
+      const arrangement = {
+        years: official.body.years,
+        holidays: official.body.holidays,
+        makeupWorkdays: official.body.makeupWorkdays,
+      };
+      const res = await put<{ version: number }>(url(CITY, '/api/v1/calendar'), {
+        ...arrangement,
+        notices: { ...current.official.notices, '2026': `${current.official.notices['2026']}（复核）` },
+      });
+      expect(res.status).toBe(200);
+      expect(res.body.version).toBe(current.official.version + 1);
+      await eventually(
+        async () => {
+          const r = await getJson<Described>(url('150202002003', '/api/v1/calendar'));
+          return r.body.official.version === res.body.version &&
+            r.body.official.notices['2026'].endsWith('（复核）')
+            ? true
+            : undefined;
+        },
+        { what: 'the new calendar version at community 150202002003' },
+      );
+      // Only the city publishes the official arrangement; a malformed one is refused.
+      const notices = current.official.notices;
+      expect((await put(url('150202', '/api/v1/calendar'), { ...arrangement, notices })).status).toBe(403);
+      expect(
+        (await put(url(CITY, '/api/v1/calendar'), { ...arrangement, notices, years: [2026, 2027] })).status,
+      ).toBe(422);
+    });
+
+    it("a district's local day off reaches its communities only", async () => {
+      const res = await put(url('150204', '/api/v1/calendar/overrides'), {
+        overrides: [{ date: '2026-06-03', kind: 'day-off', reason: '青山区地方活动日' }],
+      });
+      expect(res.status).toBe(200);
+      const question = '/api/v1/calendar/add-working-days?from=2026-06-02&days=1';
+      await eventually(
+        async () => {
+          const r = await getJson<{ date: string }>(url('150204001002', question));
+          return r.body.date === '2026-06-04' ? true : undefined;
+        },
+        { what: 'the local day off at community 150204001002' },
+      );
+      expect((await getJson<{ date: string }>(url('150202001001', question))).body.date).toBe('2026-06-03');
+      expect((await getJson<{ date: string }>(url(CITY, question))).body.date).toBe('2026-06-03');
+      // Only a district publishes overrides.
+      expect((await put(url('150204001002', '/api/v1/calendar/overrides'), { overrides: [] })).status).toBe(
+        403,
+      );
+    });
+  });
+
+  describe('citizen progress lookup', () => {
+    it('answers with the case number and query code at every tier, without personal data; a wrong code is an unknown case', async () => {
+      const community = '150202002003';
+      const c = await file(community, '150200-MZ-003');
+      await mustAct(community, c.caseNo, 'accept');
+      for (const code of [community, '150202', CITY]) {
+        const res = await eventually(
+          async () => {
+            const r = await getJson<Record<string, unknown> & { timeline: unknown[] }>(
+              url(code, `/api/v1/public/cases/${c.caseNo}?queryCode=${c.queryCode}`),
+            );
+            return r.status === 200 && r.body.timeline.length === 2 ? r : undefined;
+          },
+          { what: `public lookup of ${c.caseNo} at ${code}` },
+        );
+        expect(res.body).toMatchObject({
+          caseNo: c.caseNo,
+          status: 'accepted',
+          handlingOffice: expect.any(String) as unknown,
+        });
+        expect(
+          typeof res.body.expectedCompletionDate === 'string' || 'expectedCompletionNote' in res.body,
+        ).toBe(true);
+        const text = JSON.stringify(res.body);
+        expect(text).not.toContain((c.applicantPersonal as { idNumber: string }).idNumber);
+        expect(text).not.toContain('王小明');
+      }
+      const wrong = await getJson(url(community, `/api/v1/public/cases/${c.caseNo}?queryCode=WRONG123`));
+      const unknown = await getJson(
+        url(community, `/api/v1/public/cases/${community}2099123199999999?queryCode=WRONG123`),
+      );
+      expect(wrong.status).toBe(404);
+      expect(unknown.status).toBe(404);
+      expect(Object.keys(wrong.body).sort()).toEqual(Object.keys(unknown.body).sort());
+      expect((wrong.body as { message: string }).message.replace(c.caseNo, 'X')).toBe(
+        (unknown.body as { message: string }).message.replace(`${community}2099123199999999`, 'X'),
+      );
+    });
+
+    it('is rate-limited per client', async () => {
+      const statuses: number[] = [];
+      for (let i = 0; i < 25; i++) {
+        statuses.push(
+          (await getJson(url('150204003001', `/api/v1/public/cases/x${i}?queryCode=ABC`))).status,
+        );
+      }
+      expect(statuses).toContain(429);
+      expect(statuses.slice(0, 5).every((s) => s === 404)).toBe(true);
+    });
+  });
+}
+
+const node150204001002 = () => url('150204001002', '');
