@@ -35,6 +35,7 @@ const REPO_ROOT = path.resolve(__dirname, '..');
 const { stderrLog, assertPortsFree, killTrackedChildren, pruneOldLogDirs } = require('../deploy/infra/util');
 const { ensureKafka, KAFKA_VERSION } = require('../deploy/infra/kafka');
 const { ensurePostgres, databaseUrl, dropDatabases } = require('../deploy/infra/postgres');
+const { publishDemoCatalog, readDemoCatalog } = require('../deploy/infra/catalog');
 const {
   startFederation,
   federationPorts,
@@ -49,6 +50,19 @@ const KAFKA_PORT = 39092;
 const KAFKA_CONTROLLER_PORT = 39093;
 const BASELINE_PARTITIONS = 6; // as TOPIC_PARTITIONS in libs/federation/src/topics.ts
 const ITEM_CODE = '150200-MZ-001';
+/** The terms of ITEM_CODE in deploy/catalog/demo-catalog.json, as a case filed under its version 1 carries them. */
+const ITEM_TERMS = (() => {
+  const item = readDemoCatalog().city.find((/** @type {any} */ i) => i.code === ITEM_CODE);
+  return {
+    code: item.code,
+    version: 1,
+    name: item.name,
+    department: item.department,
+    decidingTier: item.decidingTier,
+    promisedDays: item.promisedDays,
+    legalDays: item.legalDays,
+  };
+})();
 const CITY_POLL_MS = 50;
 const SAMPLE_MS = 500;
 const TARGET_THROUGHPUT = 5_000;
@@ -334,9 +348,12 @@ function makeBaselineMessages(communities, count, contracts, seqBase = 900_000_0
         address: `${c.name}${1 + Math.floor(rnd() * 30)}号楼${1 + Math.floor(rnd() * 6)}单元`,
         reason: '失业无固定收入',
       },
+      item: ITEM_TERMS,
       status: 'submitted',
       filedAt: occurredAt.toISOString(),
       handlingNode: c.code,
+      queryCodeHash: crypto.createHash('sha256').update(`${caseNo}:BENCH000`).digest('hex'),
+      lifecycle: contracts.emptyLifecycle(),
     };
     const value = Buffer.from(
       contracts.encodeEvent({
@@ -619,6 +636,8 @@ async function startStack(opts, runId) {
   });
   cleanups.push({ what: 'stopping the federation', fn: federation.stop });
   assertRunning();
+  // Cases can be filed only under catalog items: the demo catalog, as npm start publishes it.
+  await publishDemoCatalog(federation.nodes, { log: stderrLog('catalog') });
 
   const { Kafka, logLevel } = require('kafkajs');
   const kafkaClient = new Kafka({
