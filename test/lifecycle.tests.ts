@@ -107,6 +107,14 @@ export function describeLifecycle(): void {
         ['case.delivered', community],
       ]);
       expect(snapshot).toMatchObject({ status: 'delivered', handlingNode: community });
+      expect(history[5]).toMatchObject({
+        action: {
+          action: 'decide',
+          outcome: 'approved',
+          result: '经审核，符合最低生活保障条件，自次月起发放',
+        },
+      });
+      expect(history[3]).toMatchObject({ officer: '区民政局 王强', action: { step: 'review' } });
       expect(snapshot.lifecycle).toMatchObject({
         acceptedBy: community,
         decidedBy: district,

@@ -48,13 +48,7 @@ export async function historyAt(code: string, caseNo: string): Promise<EventView
   const res = await getJson<{ events: (EventView & { appliedAt: string })[] }>(
     url(code, `/api/v1/cases/${caseNo}/events`),
   );
-  return res.body.events.map(({ version, eventId, type, originNode, occurredAt }) => ({
-    version,
-    eventId,
-    type,
-    originNode,
-    occurredAt,
-  }));
+  return res.body.events.map(({ appliedAt: _node_local, ...event }) => event);
 }
 
 export async function metric(code: string, name: string, labels = ''): Promise<number> {

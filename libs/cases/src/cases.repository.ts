@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { CaseSnapshot } from '@fed/contracts';
+import { CASE_FILED, CaseAction, CaseSnapshot, decodeEvent } from '@fed/contracts';
 import { CASE_COLUMNS, CaseRow, rowToSnapshot } from './case.row';
 
 /** A case as every tier shows it, with its version. */
@@ -13,6 +13,10 @@ export interface CaseEventView {
   originNode: string;
   occurredAt: string;
   appliedAt: string;
+  /** Who acted, for lifecycle events (empty when the system acted). */
+  officer?: string;
+  /** What the action carried (reason, materials, outcome, ...), for lifecycle events. */
+  action?: CaseAction;
 }
 
 export interface CaseFilter {
@@ -69,19 +73,25 @@ export class CasesRepository {
       origin_node: string;
       occurred_at: Date;
       applied_at: Date;
+      envelope: Buffer;
     }[] = await this.dataSource.query(
-      `SELECT version, event_id, event_type, origin_node, occurred_at, applied_at
+      `SELECT version, event_id, event_type, origin_node, occurred_at, applied_at, envelope
        FROM case_event WHERE case_no = $1 ORDER BY version`,
       [caseNo],
     );
-    return rows.map((r) => ({
-      version: r.version,
-      eventId: r.event_id,
-      type: r.event_type,
-      originNode: r.origin_node,
-      occurredAt: r.occurred_at.toISOString(),
-      appliedAt: r.applied_at.toISOString(),
-    }));
+    return rows.map((r) => {
+      // The stored envelope was validated when it was applied; its details are the event's own.
+      const body = decodeEvent(r.envelope).body;
+      return {
+        version: r.version,
+        eventId: r.event_id,
+        type: r.event_type,
+        originNode: r.origin_node,
+        occurredAt: r.occurred_at.toISOString(),
+        appliedAt: r.applied_at.toISOString(),
+        ...(body.type === CASE_FILED ? {} : { officer: body.officer, action: body.action }),
+      };
+    });
   }
 }
 
