@@ -19,7 +19,22 @@ const kindOf = (subject: string): ReferenceKind => subject.split('/')[0] as Refe
 /** Catalog and calendar as this node knows them: newest version per subject, and every version seen. */
 @Injectable()
 export class ReferenceRepository {
+  private changes = 0;
+
   constructor(private readonly dataSource: DataSource) {}
+
+  /**
+   * Bumped after a commit that changed reference data here (this node's process is the only writer
+   * of its database), so readers can cache what they derive from it until the next change.
+   */
+  get generation(): number {
+    return this.changes;
+  }
+
+  /** To be called after the commit of a transaction in which `storeIfNewer` returned something. */
+  changed(): void {
+    this.changes++;
+  }
 
   /**
    * Records reference events in the caller's transaction. Returns those not seen before (a new

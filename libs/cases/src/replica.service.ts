@@ -116,6 +116,7 @@ export class ReplicaService {
       ]);
       return { plan, fresh, inboundDuplicates, newer };
     });
+    if (outcome.newer.length > 0) this.references.changed();
     for (const r of outcome.newer) {
       this.logger.log({
         msg: 'reference data updated',

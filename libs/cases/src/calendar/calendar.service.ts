@@ -47,7 +47,7 @@ export interface CalendarInForce {
 export class CalendarService implements OnApplicationBootstrap {
   private readonly logger = new Logger(CalendarService.name);
   private readonly topics: Topics;
-  private cached?: { key: string; value: CalendarInForce };
+  private cached?: { generation: number; value: Promise<CalendarInForce> };
 
   constructor(
     private readonly references: ReferenceRepository,
@@ -75,22 +75,29 @@ export class CalendarService implements OnApplicationBootstrap {
     return { city: chain[0], district: chain.length > 1 ? chain[1] : null };
   }
 
+  /** The calendar in force here; kept in memory until reference data changes at this node. */
   async inForce(): Promise<CalendarInForce> {
+    const generation = this.references.generation;
+    if (this.cached?.generation !== generation) {
+      const value = this.load();
+      this.cached = { generation, value };
+      value.catch(() => (this.cached = undefined));
+    }
+    return this.cached.value;
+  }
+
+  private async load(): Promise<CalendarInForce> {
     const { city, district } = this.owners();
     const [official] = await this.references.current<CalendarBody>('calendar', [city]);
     if (!official) throw CalendarError.notReceived(this.config.node.code);
     const [overrides] = district
       ? await this.references.current<OverridesBody>('calendar-overrides', [district])
       : [];
-    const key = `${official.version}/${overrides?.version ?? 0}`;
-    if (this.cached?.key === key) return this.cached.value;
     const calendar = WorkingCalendar.from(
       { version: official.version, ...official.body.calendar },
       overrides?.body.overrides ?? [],
     );
-    const value = { calendar, official, overrides: overrides ?? null };
-    this.cached = { key, value };
-    return value;
+    return { calendar, official, overrides: overrides ?? null };
   }
 
   /** Runs a calendar question; a year past the known calendar is a 422 naming it, and an operator alert. */
@@ -215,6 +222,7 @@ export class CalendarService implements OnApplicationBootstrap {
       return published;
     });
     if (!event) return null;
+    this.references.changed();
     this.relay.wake();
     this.metrics.referencePublished.inc({ kind: subject.split('/')[0] });
     this.logger.log({ msg: 'calendar published', subject, version: event.version, messageId: event.eventId });

@@ -35,6 +35,7 @@ type CatalogBody = Extract<ReferenceBody, { type: typeof CATALOG_ITEM_PUBLISHED 
 export class CatalogService {
   private readonly logger = new Logger(CatalogService.name);
   private readonly topics: Topics;
+  private cached?: { generation: number; items: Promise<CatalogEntry[]> };
 
   constructor(
     private readonly references: ReferenceRepository,
@@ -58,6 +59,18 @@ export class CatalogService {
 
   /** The catalog that applies here; an item a district publishes overrides a city item of the same code. */
   async list(includeWithdrawn = false): Promise<CatalogEntry[]> {
+    // Filing reads the catalog on every case: it is kept in memory until reference data changes here.
+    const generation = this.references.generation;
+    if (this.cached?.generation !== generation) {
+      const items = this.load();
+      this.cached = { generation, items };
+      items.catch(() => (this.cached = undefined));
+    }
+    const items = await this.cached.items;
+    return includeWithdrawn ? items : items.filter((i) => i.status === 'active');
+  }
+
+  private async load(): Promise<CatalogEntry[]> {
     const owners = this.owners();
     const rows = await this.references.current<CatalogBody>('catalog', owners);
     const byCode = new Map<string, CatalogEntry>();
@@ -67,9 +80,7 @@ export class CatalogService {
       if (seen && rank(seen.owner) > rank(r.owner)) continue;
       byCode.set(r.body.item.code, { ...r.body.item, owner: r.owner, publishedAt: r.occurredAt });
     }
-    return [...byCode.values()]
-      .filter((i) => includeWithdrawn || i.status === 'active')
-      .sort((a, b) => a.code.localeCompare(b.code));
+    return [...byCode.values()].sort((a, b) => a.code.localeCompare(b.code));
   }
 
   async get(code: string): Promise<CatalogEntry> {
@@ -135,6 +146,7 @@ export class CatalogService {
       );
       return published;
     });
+    this.references.changed();
     this.relay.wake();
     this.metrics.referencePublished.inc({ kind: 'catalog' });
     this.logger.log({
