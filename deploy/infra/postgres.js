@@ -83,7 +83,8 @@ async function ensurePostgres({ name, log = stderrLog('postgres') }) {
   if (isTruthy(process.env.FED_FORCE_EMBEDDED_PG)) {
     log('FED_FORCE_EMBEDDED_PG is set: not looking for a server on 127.0.0.1:5432');
   } else {
-    const error = await probe(LOCAL_URL, 'postgres', 1);
+    // A busy machine can make a live server slow to answer: retry, unless nothing listens at all.
+    const error = await probe(LOCAL_URL, 'postgres', 3);
     if (!error) {
       log(`using the local PostgreSQL at ${LOCAL_URL}`);
       return { serverUrl: LOCAL_URL, adminDatabase: 'postgres', external: true, stop: async () => {} };
@@ -193,6 +194,8 @@ async function probe(serverUrl, database, attempts) {
       return null;
     } catch (err) {
       last = /** @type {Error} */ (err).message || String(err);
+      // Nothing listens: waiting will not help.
+      if (/** @type {NodeJS.ErrnoException} */ (err).code === 'ECONNREFUSED') break;
     }
   }
   return last;

@@ -617,6 +617,22 @@ function pickWeighted(rnd, items) {
 }
 
 /**
+ * A shuffled copy of `list` (Fisher–Yates).
+ * @template T
+ * @param {() => number} rnd
+ * @param {readonly T[]} list
+ * @returns {T[]}
+ */
+function shuffle(rnd, list) {
+  const copy = [...list];
+  for (let i = copy.length - 1; i > 0; i--) {
+    const j = Math.floor(rnd() * (i + 1));
+    [copy[i], copy[j]] = [copy[j], copy[i]];
+  }
+  return copy;
+}
+
+/**
  * A demo applicant registered in `areaCode` (the district's code, as on a real ID card).
  * @param {() => number} rnd
  * @param {string} areaCode
@@ -728,7 +744,7 @@ const SCORES = [
   { score: 3, weight: 6 },
   { score: 2, weight: 4 },
   { score: 1, weight: 2 },
-]
+];
 
 /**
  * What one demo case is about, for the builders of its actions.
@@ -1240,7 +1256,8 @@ function servedItems(catalog, districtCode) {
  * serves at least once, then items by weight. Deterministic for the same communities and catalog.
  * @param {Array<{ code: string, name: string, parent?: string | null }>} communities
  * @param {number} [total]
- * @param {{ districtNames?: Record<string, string>, catalog?: { city: object[], districts: Record<string, object[]> } }} [opts]
+ * @param {{ cityCode?: string, districtNames?: Record<string, string>, catalog?: { city: object[], districts: Record<string, object[]> } }} [opts]
+ *   the city's code and the districts' names (for the officers and the notes), the catalog (default: the demo catalog)
  * @returns {DemoCase[]}
  */
 function demoCases(communities, total = TOTAL_CASES, opts = {}) {
@@ -1254,13 +1271,12 @@ function demoCases(communities, total = TOTAL_CASES, opts = {}) {
       return { terms, item, weight: item.weight };
     });
     // every item once, in an order of its own per community
-    const firstRound = [...menu];
-    for (let i = firstRound.length - 1; i > 0; i--) {
-      const j = Math.floor(rnd() * (i + 1));
-      [firstRound[i], firstRound[j]] = [firstRound[j], firstRound[i]];
-    }
-    return { districtCode, menu, firstRound };
+    return { districtCode, menu, firstRound: shuffle(rnd, menu) };
   });
+  // every lifecycle of each class of item once (in an order of their own), then lifecycles by weight
+  const firstScenarios = /** @type {Record<keyof typeof SCENARIOS, Scenario[]>} */ (
+    Object.fromEntries(Object.entries(SCENARIOS).map(([kind, list]) => [kind, shuffle(rnd, list)]))
+  );
   const staff = new Map();
   const staffFor = (/** @type {string} */ code) => {
     if (!staff.has(code)) staff.set(code, staffOf(code));
@@ -1276,7 +1292,7 @@ function demoCases(communities, total = TOTAL_CASES, opts = {}) {
     const formData = item.formData(rnd, applicant, community);
     const kind =
       terms.promisedDays === 0 && terms.decidingTier === 'community' ? 'instant' : terms.decidingTier;
-    const scenario = pickWeighted(rnd, SCENARIOS[kind]);
+    const scenario = firstScenarios[kind].pop() ?? pickWeighted(rnd, SCENARIOS[kind]);
     const cx = {
       item,
       terms,
@@ -1284,7 +1300,7 @@ function demoCases(communities, total = TOTAL_CASES, opts = {}) {
       staff: {
         community: staffFor(community.code),
         district: staffFor(districtCode),
-        city: staffFor('150200'),
+        city: staffFor(opts.cityCode ?? '150200'),
       },
       districtName: opts.districtNames?.[districtCode] ?? '区',
     };
@@ -1293,7 +1309,8 @@ function demoCases(communities, total = TOTAL_CASES, opts = {}) {
       body: {
         itemCode: terms.code,
         applicant,
-        channel: kind === 'instant' && scenario.legs.length ? 'window' : pick(rnd, CHANNELS),
+        // an instant case worked on was filed at the window; one still waiting may have come online
+        channel: kind === 'instant' && scenario.name !== 'submitted' ? 'window' : pick(rnd, CHANNELS),
         formData,
       },
       decidingTier: terms.decidingTier,
@@ -1366,9 +1383,13 @@ function federationClient(nodes) {
    * @param {unknown} [body]
    */
   const send = async (step, node, method, url, body) => {
-    const limit = /** @type {ReturnType<typeof limiter>} */ (
-      (method === 'GET' ? pollLimits : actLimits).get(node.code)
-    );
+    // filings come one at a time from each community's clerk: they do not queue behind actions
+    const limit =
+      step === 'file'
+        ? (/** @type {() => Promise<{ status: number, body: string }>} */ fn) => fn()
+        : /** @type {ReturnType<typeof limiter>} */ (
+            (method === 'GET' ? pollLimits : actLimits).get(node.code)
+          );
     try {
       return await limit(() => httpRequest(method, url, { body, timeoutMs: REQUEST_TIMEOUT_MS }));
     } catch (err) {
@@ -1508,13 +1529,14 @@ async function seedDemo(nodes, log = stderrLog('seed')) {
     log('no community nodes: nothing to seed');
     return empty;
   }
+  const cityNode = nodes.find((n) => n.tier === 'city');
   /** @type {DemoCase[]} */
   let plan;
   try {
     const districtNames = Object.fromEntries(
       nodes.filter((n) => n.tier === 'district').map((n) => [n.code, n.name]),
     );
-    plan = demoCases(communities, TOTAL_CASES, { districtNames });
+    plan = demoCases(communities, TOTAL_CASES, { cityCode: cityNode?.code, districtNames });
   } catch (err) {
     log(`no demo cases: ${/** @type {Error} */ (err).message}`);
     return {
@@ -1523,7 +1545,6 @@ async function seedDemo(nodes, log = stderrLog('seed')) {
     };
   }
   const byCode = new Map(nodes.map((n) => [n.code, n]));
-  const cityNode = nodes.find((n) => n.tier === 'city');
   const client = federationClient(nodes);
   const tierOf = (/** @type {string} */ code) => byCode.get(code)?.tier ?? 'unknown';
 
@@ -1597,8 +1618,10 @@ async function seedDemo(nodes, log = stderrLog('seed')) {
     `filed ${cases.length} of ${plan.length} demo cases at ${communities.length} communities and took them ` +
       `through ${client.actions} lifecycle actions in ${(elapsedMs / 1000).toFixed(1)} s`,
   );
-  log(`  by status: ${counts(byStatus)}`);
-  log(`  handled at: ${counts(byTier)}`);
+  if (cases.length) {
+    log(`  by status: ${counts(byStatus)}`);
+    log(`  handled at: ${counts(byTier)}`);
+  }
   if (failed.length) {
     log(`${failed.length} case(s) were refused or stopped short, e.g.:`);
     for (const f of failed.slice(0, 5))
