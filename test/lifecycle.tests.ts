@@ -85,6 +85,14 @@ export function describeLifecycle(): void {
       expect(refused.body.handlingNode).toBe(district);
 
       await awaitHandler(district, c.caseNo, district, 3);
+      // The district's work queue lists it.
+      const queue = await getJson<{ items: CaseView[] }>(
+        url(district, `/api/v1/cases?handlingNode=${district}&status=accepted&pageSize=200`),
+      );
+      expect(queue.body.items.map((i) => i.caseNo)).toContain(c.caseNo);
+      expect(queue.body.items.every((i) => i.handlingNode === district && i.status === 'accepted')).toBe(
+        true,
+      );
       await mustAct(district, c.caseNo, 'start-step', { step: 'review', officer: '区民政局 王强' });
       await mustAct(district, c.caseNo, 'end-step', { step: 'review', opinion: '符合条件' });
       const decided = await mustAct(district, c.caseNo, 'decide', {

@@ -16,13 +16,14 @@ import type { InboundEvent, MessagePosition } from '@fed/federation';
 export const TEST_QUERY_CODE = 'TESTCODE';
 
 /** The service item every test case is filed under: decided by the community that accepts it. */
+/** 高龄津贴 of deploy/catalog/demo-catalog.json at version 1: districts check the terms a case carries. */
 export const TEST_ITEM: Readonly<ItemTerms> = Object.freeze({
-  code: 'QS-ZZ-001',
+  code: '150200-MZ-003',
   version: 1,
-  name: '最低生活保障申请',
-  department: '民政局',
+  name: '高龄津贴',
+  department: '包头市民政局',
   decidingTier: 'community',
-  promisedDays: 5,
+  promisedDays: 10,
   legalDays: 20,
 });
 
@@ -109,8 +110,8 @@ export function acceptedEvent(
 
 let offset = 0;
 
-/** An event as the transport hands it to the replica, from `sender` on `topic`. */
-export function inbound(event: FederationEvent, sender: string, topic = 'test.topic'): InboundEvent {
+/** An event as the transport hands it to the replica, from `sender` on `topic` (`<ns>.up.<receiver>`). */
+export function inbound(event: FederationEvent, sender: string, topic: string): InboundEvent {
   const position: MessagePosition = {
     topic,
     partition: 0,

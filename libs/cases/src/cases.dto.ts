@@ -1,5 +1,6 @@
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { CASE_STATUSES, CaseStatus } from '@fed/contracts';
+import { IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
 
 export const MAX_PAGE_SIZE = 200;
 /** Deeper pages are refused: use filters (and, later, keyset cursors) instead. */
@@ -27,4 +28,13 @@ export class ListCasesQuery {
   @IsOptional()
   @Matches(/^\d{12}$/, { message: 'communityCode must be a 12-digit code' })
   communityCode?: string;
+
+  @IsOptional()
+  @IsIn(CASE_STATUSES)
+  status?: CaseStatus;
+
+  /** The node that handles the case now: a clerk's or an officer's work queue. */
+  @IsOptional()
+  @Matches(/^\d{6}(\d{6})?$/, { message: 'handlingNode must be a 6 or 12 digit node code' })
+  handlingNode?: string;
 }

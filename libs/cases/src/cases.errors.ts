@@ -33,6 +33,6 @@ export class CaseError extends DomainError {
   }
 
   static invalidHandOff(caseNo: string, message: string): CaseError {
-    return new CaseError('conflict', CaseErrorCode.InvalidHandOff, message, { caseNo });
+    return new CaseError('unprocessable', CaseErrorCode.InvalidHandOff, message, { caseNo });
   }
 }

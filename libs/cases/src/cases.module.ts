@@ -10,6 +10,7 @@ import { CasesController } from './cases.controller';
 import { CasesRepository } from './cases.repository';
 import { PublicCasesController } from './public.controller';
 import { ReferenceRepository } from './reference.repository';
+import { ReferenceResync } from './reference.resync';
 import { ReplicaConsumer } from './replica.consumer';
 import { ReplicaRepository } from './replica.repository';
 import { ReplicaService } from './replica.service';
@@ -48,6 +49,7 @@ export class CasesModule {
         ActionsService,
         CatalogService,
         CalendarService,
+        ReferenceResync,
       ],
       exports: [CasesRepository, CatalogService, CalendarService],
     };

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { CASE_FILED, CaseAction, CaseSnapshot, decodeEvent } from '@fed/contracts';
+import { CASE_FILED, CaseAction, CaseSnapshot, ContractError, decodeEvent } from '@fed/contracts';
 import { CASE_COLUMNS, CaseRow, rowToSnapshot } from './case.row';
 
 /** A case as every tier shows it, with its version. */
@@ -22,6 +22,8 @@ export interface CaseEventView {
 export interface CaseFilter {
   districtCode?: string;
   communityCode?: string;
+  status?: string;
+  handlingNode?: string;
 }
 
 /** Reads of the case replica. */
@@ -53,6 +55,8 @@ export class CasesRepository {
     const params: unknown[] = [];
     if (filter.districtCode) where.push(`district_code = $${params.push(filter.districtCode)}`);
     if (filter.communityCode) where.push(`community_code = $${params.push(filter.communityCode)}`);
+    if (filter.status) where.push(`status = $${params.push(filter.status)}`);
+    if (filter.handlingNode) where.push(`handling_node = $${params.push(filter.handlingNode)}`);
     const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const [rows, count] = await Promise.all([
       this.dataSource.query<CaseRow[]>(
@@ -81,7 +85,13 @@ export class CasesRepository {
     );
     return rows.map((r) => {
       // The stored envelope was validated when it was applied; its details are the event's own.
-      const body = decodeEvent(r.envelope).body;
+      // One stored under an older contract that no longer decodes is listed without them.
+      let body: ReturnType<typeof decodeEvent>['body'] | null = null;
+      try {
+        body = decodeEvent(r.envelope).body;
+      } catch (e) {
+        if (!(e instanceof ContractError)) throw e;
+      }
       return {
         version: r.version,
         eventId: r.event_id,
@@ -89,7 +99,7 @@ export class CasesRepository {
         originNode: r.origin_node,
         occurredAt: r.occurred_at.toISOString(),
         appliedAt: r.applied_at.toISOString(),
-        ...(body.type === CASE_FILED ? {} : { officer: body.officer, action: body.action }),
+        ...(body === null || body.type === CASE_FILED ? {} : { officer: body.officer, action: body.action }),
       };
     });
   }

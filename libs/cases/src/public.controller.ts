@@ -1,8 +1,8 @@
 import { Controller, Get, Inject, Param, Query, UseGuards } from '@nestjs/common';
 import { Throttle, ThrottlerGuard } from '@nestjs/throttler';
-import { CalendarGapError } from '@fed/calendar';
 import { NODE_CONFIG, NodeConfig } from '@fed/platform';
 import { IsString, Length } from 'class-validator';
+import { CalendarError, CalendarErrorCode } from './calendar/calendar.errors';
 import { CalendarService } from './calendar/calendar.service';
 import { CaseError } from './cases.errors';
 import { CasesRepository } from './cases.repository';
@@ -64,9 +64,12 @@ export class PublicCasesController {
       const { result } = await this.calendar.answer((c) => promisedCompletionDate(found, c));
       expected = result;
     } catch (e) {
-      if (!(e instanceof CalendarGapError) && !(e instanceof Error && 'code' in e)) throw e;
+      // Not knowing the date is no reason to deny the citizen the rest of the answer.
+      if (!(e instanceof CalendarError)) throw e;
       note =
-        'the expected completion date cannot be computed yet: the working-day calendar does not reach it';
+        e.code === (CalendarErrorCode.MissingYear as string)
+          ? 'the expected completion date cannot be computed yet: the working-day calendar does not reach it'
+          : 'the expected completion date is not available at the moment';
     }
     return {
       caseNo,

@@ -59,7 +59,8 @@ export class ReferenceRepository {
       ],
     );
     const fresh = new Set(inserted.map((r) => `${r.subject}@${r.version}`));
-    const newer = all.filter((e) => fresh.has(`${e.subject}@${e.version}`));
+    // One per subject and version, even when a batch carries two copies of an event.
+    const newer = all.filter((e) => fresh.delete(`${e.subject}@${e.version}`));
     // The newest of each subject in this batch; it replaces the stored one only if it is newer.
     const newest = new Map<string, ReferenceEvent>();
     for (const e of newer) {
@@ -89,6 +90,20 @@ export class ReferenceRepository {
     return newer;
   }
 
+  /** The bodies of the given subject versions this node holds, keyed `subject@version`. */
+  async versions(
+    m: EntityManager,
+    keys: { subject: string; version: number }[],
+  ): Promise<Map<string, ReferenceBody>> {
+    if (keys.length === 0) return new Map();
+    const rows: { subject: string; version: number; body: ReferenceBody }[] = await m.query(
+      `SELECT h.subject, h.version, h.body FROM reference_history h
+       JOIN unnest($1::text[], $2::int[]) AS k(subject, version) USING (subject, version)`,
+      [keys.map((k) => k.subject), keys.map((k) => k.version)],
+    );
+    return new Map(rows.map((r) => [`${r.subject}@${r.version}`, r.body]));
+  }
+
   /** Locks a subject for a publisher's read-modify-write; returns its current version (0 if none). */
   async lockSubject(m: EntityManager, subject: string): Promise<number> {
     // A transaction-scoped advisory lock also covers a subject that does not exist yet.
@@ -116,6 +131,28 @@ export class ReferenceRepository {
       `SELECT subject, owner, version, event_id, body, occurred_at FROM reference_data
        WHERE kind = $1 AND owner = ANY($2::text[]) ORDER BY subject`,
       [kind, owners],
+    );
+    return rows.map((r) => ({
+      subject: r.subject,
+      owner: r.owner,
+      version: r.version,
+      eventId: r.event_id,
+      body: r.body,
+      occurredAt: r.occurred_at.toISOString(),
+    }));
+  }
+
+  /** The current version of every subject held here. */
+  async all(): Promise<StoredReference[]> {
+    const rows: {
+      subject: string;
+      owner: string;
+      version: number;
+      event_id: string;
+      body: ReferenceBody;
+      occurred_at: Date;
+    }[] = await this.dataSource.query(
+      `SELECT subject, owner, version, event_id, body, occurred_at FROM reference_data ORDER BY subject`,
     );
     return rows.map((r) => ({
       subject: r.subject,

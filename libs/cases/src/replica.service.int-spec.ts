@@ -1,8 +1,9 @@
 import { INestApplicationContext } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { DataSource } from 'typeorm';
-import { decodeEvent } from '@fed/contracts';
-import { HEADERS, KafkaAdapter, Topics } from '@fed/federation';
+import { randomUUID } from 'node:crypto';
+import { CATALOG_ITEM_PUBLISHED, decodeEvent } from '@fed/contracts';
+import { HEADERS, InboundReference, KafkaAdapter, Topics } from '@fed/federation';
 import {
   acceptedEvent,
   lifecycleEvent,
@@ -12,9 +13,11 @@ import {
   inbound,
   newCaseNo,
   testNodeConfig,
+  TEST_ITEM,
   uniqueNamespace,
 } from '@fed/testing';
 import { federationNodeImports } from './federation-node';
+import { ReferenceRepository } from './reference.repository';
 import { ReplicaService } from './replica.service';
 
 // The district 东河区 (150202) applying events of its communities, on a database of its own.
@@ -39,7 +42,31 @@ describe('ReplicaService (district, real PostgreSQL and Kafka)', () => {
     replica = app.get(ReplicaService);
     db = app.get(DataSource);
     kafka = app.get(KafkaAdapter);
+    // The catalog version the test cases are filed under, as the city published it to this district.
+    const references = app.get(ReferenceRepository);
+    await db.transaction((m) =>
+      references.storeIfNewer(m, [
+        {
+          event: {
+            eventId: randomUUID(),
+            originNode: '150200',
+            originTier: 'city',
+            subject: `catalog/150200/${TEST_ITEM.code}`,
+            version: TEST_ITEM.version,
+            occurredAt: new Date(),
+            schemaVersion: 1,
+            body: {
+              type: CATALOG_ITEM_PUBLISHED,
+              item: { ...TEST_ITEM, materials: [], guide: '', feeFen: 0, status: 'active' },
+            },
+          },
+        },
+      ]),
+    );
   });
+
+  /** This district's inbound topic, where its communities write. */
+  const up = () => new Topics(namespace).inbound(DISTRICT);
 
   afterAll(async () => {
     await app?.close();
@@ -71,7 +98,7 @@ describe('ReplicaService (district, real PostgreSQL and Kafka)', () => {
 
   it('applies a filed case and relays the identical message to the city with itself as sender', async () => {
     const caseNo = newCaseNo(COMMUNITY);
-    const message = inbound(filedEvent(caseNo), COMMUNITY);
+    const message = inbound(filedEvent(caseNo), COMMUNITY, up());
     await replica.applyBatch({ events: [message], references: [], rejects: [] });
 
     expect(await caseRow(caseNo)).toEqual({ version: 1, status: 'submitted' });
@@ -88,13 +115,13 @@ describe('ReplicaService (district, real PostgreSQL and Kafka)', () => {
 
   it('skips a redelivered event: nothing changes, the duplicate is counted, nothing is relayed twice', async () => {
     const caseNo = newCaseNo(COMMUNITY);
-    const message = inbound(filedEvent(caseNo), COMMUNITY);
+    const message = inbound(filedEvent(caseNo), COMMUNITY, up());
     await replica.applyBatch({ events: [message], references: [], rejects: [] });
     const before = await source(COMMUNITY);
 
     // The same event again, in one batch twice and in a later batch.
     await replica.applyBatch({
-      events: [inbound(message.event, COMMUNITY), inbound(message.event, COMMUNITY)],
+      events: [inbound(message.event, COMMUNITY, up()), inbound(message.event, COMMUNITY, up())],
       references: [],
       rejects: [],
     });
@@ -116,8 +143,8 @@ describe('ReplicaService (district, real PostgreSQL and Kafka)', () => {
     const v2 = acceptedEvent(caseNo, 2);
     const v3 = lifecycleEvent(caseNo, 3, { action: 'start-step', step: 'undertake' });
 
-    await replica.applyBatch({ events: [inbound(v3, COMMUNITY)], references: [], rejects: [] });
-    await replica.applyBatch({ events: [inbound(v2, COMMUNITY)], references: [], rejects: [] });
+    await replica.applyBatch({ events: [inbound(v3, COMMUNITY, up())], references: [], rejects: [] });
+    await replica.applyBatch({ events: [inbound(v2, COMMUNITY, up())], references: [], rejects: [] });
     expect(await caseRow(caseNo)).toBeUndefined();
     const parked = await db.query<{ version: number }[]>(
       'SELECT version FROM parked_event WHERE case_no = $1 ORDER BY version',
@@ -125,7 +152,7 @@ describe('ReplicaService (district, real PostgreSQL and Kafka)', () => {
     );
     expect(parked.map((p) => p.version)).toEqual([2, 3]);
 
-    await replica.applyBatch({ events: [inbound(v1, COMMUNITY)], references: [], rejects: [] });
+    await replica.applyBatch({ events: [inbound(v1, COMMUNITY, up())], references: [], rejects: [] });
     expect(await history(caseNo)).toEqual(['1:case.filed', '2:case.accepted', '3:case.step-started']);
     expect(await caseRow(caseNo)).toEqual({ version: 3, status: 'accepted' });
     const left = await db.query<unknown[]>('SELECT 1 FROM parked_event WHERE case_no = $1', [caseNo]);
@@ -138,17 +165,17 @@ describe('ReplicaService (district, real PostgreSQL and Kafka)', () => {
     const forged = newCaseNo(COMMUNITY);
     const conflicting = newCaseNo(COMMUNITY);
     await replica.applyBatch({
-      events: [inbound(filedEvent(conflicting), COMMUNITY)],
+      events: [inbound(filedEvent(conflicting), COMMUNITY, up())],
       references: [],
       rejects: [],
     });
 
     const batch = {
       events: [
-        inbound(filedEvent(foreign), OTHER_DISTRICT_COMMUNITY), // a community of the other district
-        inbound(filedEvent(forged), '150202002003'), // sent by a sibling community in another's name
-        inbound(filedEvent(conflicting), COMMUNITY), // version 1 again, but another event
-        inbound(filedEvent(good), COMMUNITY),
+        inbound(filedEvent(foreign), OTHER_DISTRICT_COMMUNITY, up()), // a community of the other district
+        inbound(filedEvent(forged), '150202002003', up()), // sent by a sibling community in another's name
+        inbound(filedEvent(conflicting), COMMUNITY, up()), // version 1 again, but another event
+        inbound(filedEvent(good), COMMUNITY, up()),
       ],
       references: [],
       rejects: [
@@ -172,9 +199,79 @@ describe('ReplicaService (district, real PostgreSQL and Kafka)', () => {
     );
     expect(letters.map((l) => l.reason)).toEqual([
       'envelope does not decode',
-      expect.stringContaining('neither a child nor the parent of 150202'),
+      expect.stringContaining('is neither a child writing up nor the parent writing down to 150202'),
       expect.stringContaining('not within sender 150202002003'),
       expect.stringContaining('already another event'),
     ]);
+  });
+
+  it('refuses what comes the wrong way or with terms the catalog does not know, and applies the rest', async () => {
+    const [forgedDown, wrongTerms, unknownVersion, good] = [1, 2, 3, 4].map(() => newCaseNo(COMMUNITY));
+    const withItem = (caseNo: string, item: Partial<typeof TEST_ITEM>) => {
+      const e = filedEvent(caseNo);
+      if (e.body.type === 'case.filed') e.body.record.item = { ...e.body.record.item, ...item };
+      return e;
+    };
+    const cityDecision = lifecycleEvent(
+      forgedDown,
+      2,
+      { action: 'accept' },
+      { originNode: '150200', originTier: 'city' },
+    );
+    const forgedReference: InboundReference = {
+      position: { topic: up(), partition: 0, offset: 'ref-1', key: 'calendar/150200', sender: '150200' },
+      event: {
+        eventId: randomUUID(),
+        originNode: '150200',
+        originTier: 'city',
+        subject: `catalog/150200/${TEST_ITEM.code}`,
+        version: 2_000_000_000,
+        occurredAt: new Date(),
+        schemaVersion: 1,
+        body: {
+          type: CATALOG_ITEM_PUBLISHED,
+          item: {
+            ...TEST_ITEM,
+            version: 2_000_000_000,
+            materials: [],
+            guide: '',
+            feeFen: 0,
+            status: 'active' as const,
+          },
+        },
+      },
+      raw: Buffer.from('forged'),
+    };
+    await replica.applyBatch({
+      events: [
+        inbound(filedEvent(forgedDown), COMMUNITY, up()),
+        // A community writing up in the city's name, as if it came down.
+        inbound(cityDecision, '150200', up()),
+        inbound(withItem(wrongTerms, { promisedDays: 60, legalDays: 60 }), COMMUNITY, up()),
+        inbound(withItem(unknownVersion, { version: 7 }), COMMUNITY, up()),
+        inbound(filedEvent(good), COMMUNITY, up()),
+      ],
+      references: [forgedReference],
+      rejects: [],
+    });
+    expect(await caseRow(good)).toEqual({ version: 1, status: 'submitted' });
+    expect(await caseRow(forgedDown)).toEqual({ version: 1, status: 'submitted' });
+    expect(await caseRow(wrongTerms)).toBeUndefined();
+    expect(await caseRow(unknownVersion)).toBeUndefined();
+    const stored = await db.query<unknown[]>(`SELECT 1 FROM reference_data WHERE version = 2000000000`);
+    expect(stored).toHaveLength(0);
+    const letters = await db.query<{ reason: string }[]>(
+      `SELECT reason FROM dead_letter WHERE message_key = ANY($1::text[]) OR "offset" = 'ref-1' ORDER BY id`,
+      [[forgedDown, wrongTerms, unknownVersion]],
+    );
+    expect(letters.map((l) => l.reason)).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining('must come down from the parent'),
+        expect.stringContaining('neither a child writing up nor the parent writing down'),
+        expect.stringContaining('differ from the catalog'),
+        expect.stringContaining('does not know'),
+      ]),
+    );
+    expect(letters).toHaveLength(4);
   });
 });

@@ -1,5 +1,13 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { CASE_FILED, decodeEvent, FederationEvent, ReferenceEvent } from '@fed/contracts';
+import { EntityManager } from 'typeorm';
+import {
+  CASE_FILED,
+  CATALOG_ITEM_PUBLISHED,
+  CaseSnapshot,
+  decodeEvent,
+  FederationEvent,
+  ReferenceEvent,
+} from '@fed/contracts';
 import {
   HEADERS,
   InboundBatch,
@@ -75,6 +83,7 @@ export class ReplicaService {
     }
 
     const outcome = await this.replica.transaction(async (m) => {
+      await this.refuseUnknownTerms(m, accepted, letters);
       const caseNos = [...new Set(accepted.map((c) => c.event.caseNo))];
       const current = await this.replica.lockCases(m, caseNos);
       const parked = (await this.replica.takeParked(m, caseNos)).map((p) => this.unpark(p));
@@ -152,8 +161,11 @@ export class ReplicaService {
     if (!topology.has(community) || topology.get(community).tier !== 'community') {
       return `case ${event.caseNo} does not belong to a community of the federation`;
     }
-    const fromBelow = topology.get(sender).parent === self;
-    const fromAbove = this.config.node.parent === sender;
+    // Which way a message came is told by the topic it was read from — only children write to
+    // <ns>.up.<self>, only the parent to <ns>.down.<self> (broker ACLs enforce that in production);
+    // the sender header must agree with it.
+    const fromBelow = position.topic === this.topics.inbound(self) && topology.get(sender).parent === self;
+    const fromAbove = position.topic === this.topics.downward(self) && this.config.node.parent === sender;
     if (fromBelow) {
       if (event.originNode === self || !topology.isWithin(event.originNode, sender)) {
         return `origin ${event.originNode} is not within sender ${sender}`;
@@ -168,7 +180,7 @@ export class ReplicaService {
       if (!topology.isWithin(community, self)) return `case ${event.caseNo} does not belong under ${self}`;
       if (event.body.type === CASE_FILED) return 'a case is filed by its community, never sent down';
     } else {
-      return `sender ${sender} is neither a child nor the parent of ${self}`;
+      return `sender ${sender} on ${position.topic} is neither a child writing up nor the parent writing down to ${self}`;
     }
     if (event.body.type === CASE_FILED) {
       const r = event.body.record;
@@ -192,12 +204,59 @@ export class ReplicaService {
     return null;
   }
 
+  /**
+   * A district checks the item terms a new case carries against the catalog version it names: the
+   * catalog reaches a community only through its district, so the district holds every version a
+   * community can file under. (The city cannot check a district's own items; it relies on this.)
+   * Refused filings are moved from `accepted` to `letters`.
+   */
+  private async refuseUnknownTerms(
+    m: EntityManager,
+    accepted: Candidate[],
+    letters: DeadLetterToStore[],
+  ): Promise<void> {
+    const { node } = this.config;
+    if (node.tier !== 'district') return;
+    const filings = accepted.filter((c) => c.event.body.type === CASE_FILED && c.position);
+    if (filings.length === 0) return;
+    const owners = [node.parent ?? '', node.code];
+    const wanted = filings.flatMap((c) => {
+      const item = (c.event.body as { record: CaseSnapshot }).record.item;
+      return owners.map((owner) => ({ subject: `catalog/${owner}/${item.code}`, version: item.version }));
+    });
+    const known = await this.references.versions(m, wanted);
+    for (const c of filings) {
+      const item = (c.event.body as { record: CaseSnapshot }).record.item;
+      const published = owners
+        .map((owner) => known.get(`catalog/${owner}/${item.code}@${item.version}`))
+        .find((b) => b !== undefined);
+      const terms = published?.type === CATALOG_ITEM_PUBLISHED ? published.item : undefined;
+      const same =
+        terms !== undefined &&
+        terms.name === item.name &&
+        terms.department === item.department &&
+        terms.decidingTier === item.decidingTier &&
+        terms.promisedDays === item.promisedDays &&
+        terms.legalDays === item.legalDays;
+      if (same) continue;
+      accepted.splice(accepted.indexOf(c), 1);
+      letters.push({
+        ...c.position!,
+        kind: 'not-allowed',
+        reason: terms
+          ? `case ${c.event.caseNo} carries terms of item ${item.code} v${item.version} that differ from the catalog`
+          : `case ${c.event.caseNo} names item ${item.code} v${item.version}, which the catalog here does not know`,
+        payload: c.raw,
+      });
+    }
+  }
+
   /** Reference data comes only from the parent, published by it or a node above it. */
   private referenceRefusal({ event, position }: InboundReference): string | null {
     const { node, topology } = this.config;
     const sender = position.sender;
-    if (!sender || sender !== node.parent)
-      return `reference data must come from the parent ${node.parent ?? '(none)'}`;
+    if (!sender || sender !== node.parent || position.topic !== this.topics.downward(node.code))
+      return `reference data must come down from the parent ${node.parent ?? '(none)'}`;
     if (!topology.has(event.originNode) || !topology.isWithin(sender, event.originNode)) {
       return `origin ${event.originNode} is not ${sender} or above it`;
     }

@@ -157,7 +157,13 @@ export function decodeMessage(bytes: Uint8Array): FederationEvent | ReferenceEve
   if (env.subject !== '') {
     if (env.caseNo !== '') throw new ContractError('an event has either a caseNo or a subject, not both');
     if (!SUBJECT_PATTERN.test(env.subject)) throw new ContractError('subject is malformed');
-    const body = decodeReferenceBody(env.eventType, env.payload, env.subject, env.originNode);
+    const body = decodeReferenceBody(
+      env.eventType,
+      env.payload,
+      env.subject,
+      env.originNode,
+      env.caseVersion,
+    );
     return {
       eventId: env.eventId.toLowerCase(),
       originNode: env.originNode,

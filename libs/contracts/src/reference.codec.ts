@@ -1,5 +1,5 @@
 import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
-import { CalendarSpecError, validateCalendarSpec } from '@fed/calendar';
+import { CalendarSpecError, validateCalendarSpec, validateOverrides } from '@fed/calendar';
 import {
   CalendarOverridesPublishedSchema,
   CalendarPublishedSchema,
@@ -25,6 +25,9 @@ import {
   optionalText,
   text,
 } from './wire';
+
+/** Local overrides a district may publish at once. */
+export const MAX_OVERRIDES = 1000;
 
 export const SUBJECT_PATTERN =
   /^(catalog\/\d{6}(\d{6})?\/[A-Za-z0-9][A-Za-z0-9-]{2,39}|calendar(-overrides)?\/\d{6}(\d{6})?)$/;
@@ -60,10 +63,17 @@ export function decodeReferenceBody(
   payload: Uint8Array,
   subject: string,
   originNode: string,
+  version: number,
 ): ReferenceBody {
   const body = decodeBody(eventType, payload);
   if (subjectOf(originNode, body) !== subject) {
     throw new ContractError(`subject ${subject} does not match a ${eventType} from ${originNode}`);
+  }
+  // Ordering uses the envelope's version, filing the item's: they must be one and the same.
+  if (body.type === CATALOG_ITEM_PUBLISHED && body.item.version !== version) {
+    throw new ContractError(
+      `item.version ${body.item.version} differs from the envelope's version ${version}`,
+    );
   }
   return body;
 }
@@ -101,14 +111,20 @@ function decodeBody(eventType: string, payload: Uint8Array): ReferenceBody {
       }
       case CALENDAR_OVERRIDES_PUBLISHED: {
         const m = fromBinary(CalendarOverridesPublishedSchema, payload);
-        return {
-          type: CALENDAR_OVERRIDES_PUBLISHED,
-          overrides: m.overrides.map((o, i) => ({
-            date: check(o.date, ISO_DATE, `overrides[${i}].date`),
-            kind: oneOf(o.kind, ['day-off', 'working-day'] as const, `overrides[${i}].kind`),
-            reason: text(o.reason, `overrides[${i}].reason`, 200),
-          })),
-        };
+        if (m.overrides.length > MAX_OVERRIDES)
+          throw new ContractError(`more than ${MAX_OVERRIDES} overrides`);
+        const overrides = m.overrides.map((o, i) => ({
+          date: check(o.date, ISO_DATE, `overrides[${i}].date`),
+          kind: oneOf(o.kind, ['day-off', 'working-day'] as const, `overrides[${i}].kind`),
+          reason: text(o.reason, `overrides[${i}].reason`, 200),
+        }));
+        try {
+          validateOverrides(overrides);
+        } catch (e) {
+          if (e instanceof CalendarSpecError) throw new ContractError(`overrides: ${e.message}`);
+          throw e;
+        }
+        return { type: CALENDAR_OVERRIDES_PUBLISHED, overrides };
       }
       default:
         throw new ContractError(`"${eventType}" is not reference data`);

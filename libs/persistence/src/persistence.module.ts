@@ -5,9 +5,14 @@ import type { HealthCheck, NodeConfig } from '@fed/platform';
 import { ensureDatabase } from './database';
 import { FederationSchema1764140000000 } from './migrations/1764140000000-federation-schema';
 import { LifecycleAndReferenceData1764300000000 } from './migrations/1764300000000-lifecycle-and-reference-data';
+import { BackfillLegacyCases1764300000001 } from './migrations/1764300000001-backfill-legacy-cases';
 
 /** The replica schema's migrations, in order. Never rewrite one that has landed; add a new one. */
-export const MIGRATIONS = [FederationSchema1764140000000, LifecycleAndReferenceData1764300000000];
+export const MIGRATIONS = [
+  FederationSchema1764140000000,
+  LifecycleAndReferenceData1764300000000,
+  BackfillLegacyCases1764300000001,
+];
 
 @Injectable()
 export class DatabaseHealth implements HealthCheck {

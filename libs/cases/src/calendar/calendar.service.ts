@@ -93,9 +93,12 @@ export class CalendarService implements OnApplicationBootstrap {
     const [overrides] = district
       ? await this.references.current<OverridesBody>('calendar-overrides', [district])
       : [];
-    const calendar = WorkingCalendar.from(
-      { version: official.version, ...official.body.calendar },
-      overrides?.body.overrides ?? [],
+    // Validated on receipt; a failure here means stored data no longer passes today's rules.
+    const calendar = this.validated(() =>
+      WorkingCalendar.from(
+        { version: official.version, ...official.body.calendar },
+        overrides?.body.overrides ?? [],
+      ),
     );
     return { calendar, official, overrides: overrides ?? null };
   }

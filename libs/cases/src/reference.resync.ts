@@ -1,0 +1,55 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { encodeReference, ReferenceEvent, TierName } from '@fed/contracts';
+import { HEADERS, OutboxRelay, OutboxRepository, Topics } from '@fed/federation';
+import { NODE_CONFIG, NodeConfig } from '@fed/platform';
+import { ReferenceRepository } from './reference.repository';
+import { ReplicaRepository } from './replica.repository';
+
+/**
+ * On start, a parent sends its children the current version of every piece of reference data it
+ * holds (catalog, calendar). A child that already has it ignores it; a child added to the topology
+ * later, or rebuilt, gets everything it needs to file and count.
+ */
+@Injectable()
+export class ReferenceResync implements OnApplicationBootstrap {
+  private readonly logger = new Logger(ReferenceResync.name);
+
+  constructor(
+    private readonly references: ReferenceRepository,
+    private readonly replica: ReplicaRepository,
+    private readonly outbox: OutboxRepository,
+    private readonly relay: OutboxRelay,
+    @Inject(NODE_CONFIG) private readonly config: NodeConfig,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const { node, topology, namespace } = this.config;
+    if (node.children.length === 0) return;
+    const topics = new Topics(namespace);
+    const current = await this.references.all();
+    const rows = current.flatMap((r) => {
+      if (!topology.has(r.owner)) return [];
+      const event: ReferenceEvent = {
+        eventId: r.eventId,
+        originNode: r.owner,
+        originTier: topology.get(r.owner).tier as TierName,
+        subject: r.subject,
+        version: r.version,
+        occurredAt: new Date(r.occurredAt),
+        schemaVersion: 1,
+        body: r.body,
+      };
+      const value = Buffer.from(encodeReference(event));
+      return node.children.map((child) => ({
+        topic: topics.downward(child),
+        key: r.subject,
+        value,
+        headers: { [HEADERS.sender]: node.code, [HEADERS.eventId]: r.eventId },
+      }));
+    });
+    if (rows.length === 0) return;
+    await this.replica.transaction((m) => this.outbox.append(m, rows));
+    this.relay.wake();
+    this.logger.log({ msg: 'reference data re-sent to the children', subjects: current.length });
+  }
+}
