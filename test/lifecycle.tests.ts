@@ -313,6 +313,18 @@ export function describeLifecycle(): void {
       );
     });
 
+    it("a community serves the city's items and its own district's, marking the instant ones", async () => {
+      const list = await getJson<{ items: { code: string; instant: boolean; owner: string }[]; total: number }>(
+        url('150202002003', '/api/v1/catalog/items'),
+      );
+      expect(list.status).toBe(200);
+      const owners = new Set(list.body.items.map((i) => i.owner));
+      expect([...owners].sort()).toEqual(['150200', '150202']);
+      expect(list.body.items.find((i) => i.code === '150200-RS-001')?.instant).toBe(true);
+      expect(list.body.items.find((i) => i.code === '150200-MZ-001')?.instant).toBe(false);
+      expect(list.body.total).toBeGreaterThanOrEqual(20);
+    });
+
     it('a community cannot publish, a district cannot publish a city-decided item, a bad item is refused', async () => {
       const item = { name: 'x', department: 'y', decidingTier: 'community', promisedDays: 1, legalDays: 5 };
       expect((await put(url('150202001001', '/api/v1/catalog/items/X-1'), item)).status).toBe(403);

@@ -1,4 +1,4 @@
-import { createHash, randomInt, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /** Letters and digits a citizen cannot confuse when reading them out (no 0/O, 1/I/L). */
 const ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
@@ -7,7 +7,12 @@ export const QUERY_CODE_LENGTH = 8;
 /** A fresh query code (查询码), told to the applicant when the case is filed. */
 export function newQueryCode(): string {
   let code = '';
-  for (let i = 0; i < QUERY_CODE_LENGTH; i++) code += ALPHABET[randomInt(ALPHABET.length)];
+  while (code.length < QUERY_CODE_LENGTH) {
+    for (const byte of randomBytes(QUERY_CODE_LENGTH * 2)) {
+      // Rejection sampling keeps every character equally likely (248 = 8 × 31).
+      if (byte < 248 && code.length < QUERY_CODE_LENGTH) code += ALPHABET[byte % ALPHABET.length];
+    }
+  }
   return code;
 }
 

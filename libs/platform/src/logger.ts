@@ -9,12 +9,25 @@ export class JsonLogger implements LoggerService {
   private readonly pino: Pino;
 
   constructor(bindings: { node: string; tier: string }, level = 'info') {
-    this.pino = pino({
-      level,
-      base: { pid: process.pid, ...bindings },
-      timestamp: pino.stdTimeFunctions.isoTime,
-      formatters: { level: (label) => ({ level: label }) },
+    // Asynchronous writes: a busy node coalesces log lines instead of making a system call per line
+    // on the request path. Whatever is buffered is written out synchronously when the process exits.
+    const destination = pino.destination({ dest: 1, sync: false });
+    process.once('exit', () => {
+      try {
+        destination.flushSync();
+      } catch {
+        // stdout is gone: nothing left to write to
+      }
     });
+    this.pino = pino(
+      {
+        level,
+        base: { pid: process.pid, ...bindings },
+        timestamp: pino.stdTimeFunctions.isoTime,
+        formatters: { level: (label) => ({ level: label }) },
+      },
+      destination,
+    );
   }
 
   log(message: unknown, ...rest: unknown[]): void {

@@ -23,6 +23,8 @@ import { CatalogError } from './catalog.errors';
 export interface CatalogEntry extends CatalogItem {
   owner: string;
   publishedAt: string;
+  /** 即办件: a promised limit of 0 working days, decided when accepted. */
+  instant: boolean;
 }
 
 type CatalogBody = Extract<ReferenceBody, { type: typeof CATALOG_ITEM_PUBLISHED }>;
@@ -78,7 +80,12 @@ export class CatalogService {
     for (const r of rows) {
       const seen = byCode.get(r.body.item.code);
       if (seen && rank(seen.owner) > rank(r.owner)) continue;
-      byCode.set(r.body.item.code, { ...r.body.item, owner: r.owner, publishedAt: r.occurredAt });
+      byCode.set(r.body.item.code, {
+        ...r.body.item,
+        owner: r.owner,
+        publishedAt: r.occurredAt,
+        instant: r.body.item.promisedDays === 0,
+      });
     }
     return [...byCode.values()].sort((a, b) => a.code.localeCompare(b.code));
   }
@@ -156,6 +163,11 @@ export class CatalogService {
       messageId: event.eventId,
     });
     const item = (event.body as CatalogBody).item;
-    return { ...item, owner: node.code, publishedAt: event.occurredAt.toISOString() };
+    return {
+      ...item,
+      owner: node.code,
+      publishedAt: event.occurredAt.toISOString(),
+      instant: item.promisedDays === 0,
+    };
   }
 }
