@@ -314,9 +314,10 @@ export function describeLifecycle(): void {
     });
 
     it("a community serves the city's items and its own district's, marking the instant ones", async () => {
-      const list = await getJson<{ items: { code: string; instant: boolean; owner: string }[]; total: number }>(
-        url('150202002003', '/api/v1/catalog/items'),
-      );
+      const list = await getJson<{
+        items: { code: string; instant: boolean; owner: string }[];
+        total: number;
+      }>(url('150202002003', '/api/v1/catalog/items'));
       expect(list.status).toBe(200);
       const owners = new Set(list.body.items.map((i) => i.owner));
       expect([...owners].sort()).toEqual(['150200', '150202']);
