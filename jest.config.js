@@ -14,7 +14,7 @@ const swc = [
   },
 ];
 const moduleNameMapper = {
-  '^@fed/(contracts|federation|persistence|platform|cases|calendar)$': '<rootDir>/libs/$1/src',
+  '^@fed/(contracts|federation|persistence|platform|cases|calendar|efficiency)$': '<rootDir>/libs/$1/src',
   '^@fed/testing$': '<rootDir>/test/support',
 };
 const base = {

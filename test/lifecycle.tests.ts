@@ -1,5 +1,9 @@
 import {
   awaitCase,
+  killNode,
+  node,
+  restartNode,
+  stopRestartedNodes,
   caseAt,
   CaseView,
   CITY,
@@ -486,6 +490,140 @@ export function describeLifecycle(): void {
       }
       expect(statuses).toContain(429);
       expect(statuses.slice(0, 5).every((s) => s === 404)).toBe(true);
+    });
+  });
+
+  describe('the warning clock', () => {
+    afterAll(stopRestartedNodes);
+
+    type Deadline = {
+      promised: { date: string; excludedDays: { date: string; reason: string }[] };
+      legal: { date: string };
+      calendar: { version: number };
+      warningRecorded: { level: string; legalBreached: boolean } | null;
+    };
+    type Scan = { scan: { examined: number; changed: number } };
+    /** Noon in Shanghai on `date`, as an offset from now for the warning clock. */
+    const offsetTo = (date: string) =>
+      Math.max(0, Date.UTC(+date.slice(0, 4), +date.slice(5, 7) - 1, +date.slice(8, 10), 4) - Date.now());
+    const moveClock = async (code: string, offsetMs: number) => {
+      const res = await put<Scan>(url(code, '/api/v1/test/clock'), { offsetMs });
+      expect(res.status).toBe(200);
+      return res.body.scan;
+    };
+    const nextDay = (date: string) =>
+      new Date(Date.UTC(+date.slice(0, 4), +date.slice(5, 7) - 1, +date.slice(8, 10) + 1))
+        .toISOString()
+        .slice(0, 10);
+    const warnings = async (code: string, caseNo: string) =>
+      (await historyAt(code, caseNo))
+        .filter((e) => e.type === 'case.warning-changed')
+        .map(
+          (e) =>
+            (e.action as { level: string; legalBreached: boolean }).level +
+            ((e.action as { legalBreached: boolean }).legalBreached ? '+legal' : ''),
+        );
+
+    it('turns a case yellow, then red, with the passing of time: each transition once, at every tier, and a restart repeats nothing', async () => {
+      const community = '150204003001';
+      // Later years' arrangements, as the city publishes them when the State Council's notices are out
+      // (test data: only New Year's Day off), so the test runs whatever today's date.
+      const official = (
+        await getJson<{ years: number[]; holidays: unknown[]; makeupWorkdays: unknown[] }>(
+          url(CITY, '/api/v1/calendar/official'),
+        )
+      ).body;
+      const notices = (
+        await getJson<{ official: { notices: Record<string, string> } }>(url(CITY, '/api/v1/calendar'))
+      ).body.official.notices;
+      const later = [2027, 2028, 2029, 2030].filter((y) => !official.years.includes(y));
+      if (later.length > 0) {
+        const res = await put(url(CITY, '/api/v1/calendar'), {
+          years: [...official.years, ...later],
+          holidays: [
+            ...official.holidays,
+            ...later.map((y) => ({ name: '元旦', from: `${y}-01-01`, to: `${y}-01-01` })),
+          ],
+          makeupWorkdays: official.makeupWorkdays,
+          notices: {
+            ...notices,
+            ...Object.fromEntries(later.map((y) => [String(y), `test arrangement ${y}`])),
+          },
+        });
+        expect(res.status).toBe(200);
+        await eventually(
+          async () => {
+            const r = await getJson<{ official: { years: number[] } }>(url(community, '/api/v1/calendar'));
+            return r.body.official.years.includes(2030) ? true : undefined;
+          },
+          { what: 'the extended calendar at the community' },
+        );
+      }
+
+      const c = await file(community, '150200-MZ-003'); // promised 10 working days, legal 20
+      await mustAct(community, c.caseNo, 'accept');
+      expect((await moveClock(community, 0)).changed).toBeGreaterThanOrEqual(1);
+      const d = (await getJson<Deadline>(url(community, `/api/v1/cases/${c.caseNo}/deadline`))).body;
+      expect(d.warningRecorded).toMatchObject({ level: 'green', legalBreached: false });
+      expect(d.promised.date > (c.filedAt as string).slice(0, 10)).toBe(true);
+
+      // On the deadline day: yellow (0 working days left). The day after: red.
+      await moveClock(community, offsetTo(d.promised.date));
+      await moveClock(community, offsetTo(nextDay(d.promised.date)));
+      // Time passes, nothing changes: no new transition.
+      await moveClock(community, offsetTo(nextDay(d.promised.date)) + 3_600_000);
+      expect(await warnings(community, c.caseNo)).toEqual(['green', 'yellow', 'red']);
+
+      // The alerts reach the district and the city, in the case's history and in their alert lists.
+      await awaitCase(CITY, c.caseNo, 5);
+      expect(await warnings(CITY, c.caseNo)).toEqual(['green', 'yellow', 'red']);
+      const alerts = await getJson<{ items: { caseNo: string; level: string; node: string }[] }>(
+        url(CITY, '/api/v1/alerts?level=red'),
+      );
+      expect(alerts.body.items).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ caseNo: c.caseNo, level: 'red', node: community }),
+        ]),
+      );
+
+      // A restart of the node: the state is in the case, so nothing is lost or repeated.
+      const n = node(community);
+      killNode(n.pid);
+      restartNode(n);
+      await eventually(
+        async () => ((await getJson(url(community, '/health'))).status === 200 ? true : undefined),
+        {
+          what: `community ${community} healthy again`,
+          timeoutMs: 45000,
+        },
+      );
+      await moveClock(community, offsetTo(nextDay(d.promised.date)));
+      expect(await warnings(community, c.caseNo)).toEqual(['green', 'yellow', 'red']);
+
+      // Past the legal limit: flagged on its own.
+      await moveClock(community, offsetTo(nextDay(d.legal.date)));
+      expect(await warnings(community, c.caseNo)).toEqual(['green', 'yellow', 'red', 'red+legal']);
+      await eventually(async () => ((await warnings(CITY, c.caseNo)).length === 4 ? true : undefined), {
+        what: 'the legal breach at the city',
+      });
+
+      // Explained: the excluded days name their reason.
+      const explained = (await getJson<Deadline>(url(CITY, `/api/v1/cases/${c.caseNo}/deadline`))).body;
+      expect(explained.promised.date).toBe(d.promised.date);
+      expect(
+        explained.promised.excludedDays.every((x) =>
+          ['weekend', 'holiday', 'local-day-off'].includes(x.reason),
+        ),
+      ).toBe(true);
+      await moveClock(community, 0);
+    });
+
+    it('moving the clock is refused where it is not enabled, and a deadline of an unknown case is 404', async () => {
+      expect((await getJson(url(CITY, `/api/v1/cases/${CITY}00000000000000000000000/deadline`))).status).toBe(
+        404,
+      );
+      const res = await put(url(CITY, '/api/v1/test/clock'), { offsetMs: -5 });
+      expect(res.status).toBe(400);
     });
   });
 }

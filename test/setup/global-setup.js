@@ -93,7 +93,9 @@ module.exports = async function globalSetup() {
         log: stderrLog('test-federation'),
         // The nodes run in another time zone than the centers (and the test process, pinned to
         // Asia/Shanghai): dates such as the one in a case number must not depend on it.
-        extraEnv: { TZ: NODE_TZ },
+        // The warning clock scans only when a test moves it (PUT /api/v1/test/clock): cases change
+        // version only when a test says so.
+        extraEnv: { TZ: NODE_TZ, FED_TEST_CLOCK: '1', FED_WARNING_INTERVAL_MS: '3600000' },
         onNodeExit: (node, code, signal) =>
           log(
             `WARNING: ${node.tier} ${node.code} exited during the tests (${code ?? signal}); see ${node.logFile}`,

@@ -24,6 +24,8 @@ export type EventView = {
   type: string;
   originNode: string;
   occurredAt: string;
+  officer?: string;
+  action?: Record<string, unknown>;
 };
 
 export const url = (code: string, path: string) => `${node(code).url}${path}`;

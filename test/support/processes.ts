@@ -23,7 +23,10 @@ export function restartNode(node: TestNode & { port: number; logFile: string }):
       DATABASE_URL: node.databaseUrl,
       KAFKA_BROKERS: testEnv.kafkaBrokers.join(','),
       FED_NAMESPACE: testEnv.namespace,
-      TZ: 'America/New_York', // as the global setup starts them
+      // as the global setup starts them
+      TZ: 'America/New_York',
+      FED_TEST_CLOCK: '1',
+      FED_WARNING_INTERVAL_MS: '3600000',
     },
     stdio: ['ignore', out, out],
   });

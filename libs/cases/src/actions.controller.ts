@@ -1,5 +1,5 @@
 import { Body, Controller, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
-import { CASE_ACTIONS, CaseAction, CaseActionName } from '@fed/contracts';
+import { CASE_ACTIONS, CaseAction, StaffActionName } from '@fed/contracts';
 import { validateDto } from '@fed/platform';
 import { ACTION_BODIES, ActionBodyDto } from './actions.dto';
 import { ActionsService } from './actions.service';
@@ -19,7 +19,7 @@ export class ActionsController {
   @HttpCode(HttpStatus.CREATED)
   async act(@Param('caseNo') caseNo: string, @Param('action') name: string, @Body() body: unknown) {
     if (!(CASE_ACTIONS as string[]).includes(name)) throw CaseError.unknownAction(name, CASE_ACTIONS);
-    const spec = ACTION_BODIES[name as CaseActionName];
+    const spec = ACTION_BODIES[name as StaffActionName];
     const dto: ActionBodyDto = await validateDto(spec.dto, body ?? {});
     const action: CaseAction = (spec.toAction as (b: ActionBodyDto) => CaseAction)(dto);
     return this.actions.act(caseNo, action, dto.officer ?? '');

@@ -1,7 +1,7 @@
 import {
   ACTION_LIMITS,
   CaseAction,
-  CaseActionName,
+  StaffActionName,
   DELIVERY_METHODS,
   DeliveryMethod,
   Outcome,
@@ -123,7 +123,7 @@ class HandUpDto extends NoteDto {
 
 /** The body DTO of each action, and how it becomes the action the event carries. */
 export const ACTION_BODIES: {
-  [A in CaseActionName]: { dto: new () => ActionBodyDto; toAction: (body: never) => CaseAction };
+  [A in StaffActionName]: { dto: new () => ActionBodyDto; toAction: (body: never) => CaseAction };
 } = {
   accept: { dto: ActionBodyDto, toAction: () => ({ action: 'accept' }) },
   reject: { dto: ReasonDto, toAction: (b: ReasonDto) => ({ action: 'reject', reason: b.reason }) },

@@ -39,13 +39,9 @@ export class ActionsService {
   }
 
   async act(caseNo: string, requested: CaseAction, officer: string): Promise<ActionOutcome> {
-    const { node } = this.config;
-    const tier = node.tier as TierName;
+    const tier = this.config.node.tier as TierName;
     const action = this.resolve(caseNo, requested);
-    const outcome = await this.replica.transaction(async (m) => {
-      const current = (await this.replica.lockCases(m, [caseNo])).get(caseNo);
-      if (!current) throw CaseError.notFound(caseNo);
-      const at = new Date();
+    const outcome = await this.transact(caseNo, officer, (current) => {
       const steps: CaseAction[] = [action];
       // An instant case (即办件) is decided the moment it is accepted, where it may be decided.
       if (
@@ -55,6 +51,39 @@ export class ActionsService {
       ) {
         steps.push({ action: 'decide', outcome: 'approved', result: INSTANT_DECISION });
       }
+      return steps;
+    });
+    if (!outcome) throw CaseError.notFound(caseNo);
+    return this.answer(outcome);
+  }
+
+  /**
+   * The warning clock's step: under the case's lock, `decide` looks at the case as it stands and
+   * returns the `warn` action to record, or null when nothing changed. Returns whether it recorded one.
+   */
+  async warn(caseNo: string, decide: (current: CurrentCase) => CaseAction | null): Promise<boolean> {
+    const outcome = await this.transact(caseNo, '', (current) => {
+      if (current.snapshot.handlingNode !== this.config.node.code) return [];
+      const action = decide(current);
+      return action ? [action] : [];
+    });
+    return (outcome?.events.length ?? 0) > 0;
+  }
+
+  /** Locks the case, applies the actions `plan` returns as events, stores and sends them: one transaction. */
+  private async transact(
+    caseNo: string,
+    officer: string,
+    plan: (current: CurrentCase) => CaseAction[],
+  ): Promise<{ state: CurrentCase; events: { event: FederationEvent; raw: Buffer }[] } | null> {
+    const { node } = this.config;
+    const tier = node.tier as TierName;
+    const outcome = await this.replica.transaction(async (m) => {
+      const current = (await this.replica.lockCases(m, [caseNo])).get(caseNo);
+      if (!current) return null;
+      const at = new Date();
+      const steps = plan(current);
+      if (steps.length === 0) return { state: current, events: [] };
       let state: CurrentCase = current;
       const events: { event: FederationEvent; raw: Buffer }[] = [];
       for (const step of steps) {
@@ -80,6 +109,7 @@ export class ActionsService {
       );
       return { state, events };
     });
+    if (!outcome || outcome.events.length === 0) return outcome;
     this.relay.wake();
     for (const { event } of outcome.events) {
       this.metrics.caseActions.inc({ action: event.body.type });
@@ -92,6 +122,10 @@ export class ActionsService {
         officer: officer || undefined,
       });
     }
+    return outcome;
+  }
+
+  private answer(outcome: { state: CurrentCase; events: { event: FederationEvent }[] }): ActionOutcome {
     return {
       case: { ...outcome.state.snapshot, version: outcome.state.version },
       events: outcome.events.map(({ event }) => ({

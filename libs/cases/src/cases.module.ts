@@ -16,6 +16,9 @@ import { ReplicaRepository } from './replica.repository';
 import { ReplicaService } from './replica.service';
 import { SyncController } from './sync.controller';
 import { SyncRepository } from './sync.repository';
+import { Clock } from './warning/clock';
+import { WarningClock } from './warning/warning.clock';
+import { WarningController } from './warning/warning.controller';
 
 /**
  * The case store of a node and everything around it: the shared read API, lifecycle actions, the
@@ -39,6 +42,7 @@ export class CasesModule {
         GuideController,
         CalendarController,
         PublicCasesController,
+        WarningController,
       ],
       providers: [
         CasesRepository,
@@ -50,6 +54,8 @@ export class CasesModule {
         CatalogService,
         CalendarService,
         ReferenceResync,
+        Clock,
+        WarningClock,
       ],
       exports: [CasesRepository, CatalogService, CalendarService],
     };

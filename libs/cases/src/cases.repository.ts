@@ -69,6 +69,53 @@ export class CasesRepository {
     return { items: rows.map(toView), total: count[0].n };
   }
 
+  /** Open accepted cases this node handles, by case number after `after`: the warning clock's work. */
+  async findOpenHandledBy(node: string, after: string, limit: number): Promise<CaseSnapshot[]> {
+    const rows = await this.dataSource.query<CaseRow[]>(
+      `SELECT ${CASE_COLUMNS} FROM case_record
+       WHERE handling_node = $1 AND status IN ('accepted', 'supplement', 'special-procedure', 'suspended')
+         AND case_no > $2
+       ORDER BY case_no LIMIT $3`,
+      [node, after, limit],
+    );
+    return rows.map(rowToSnapshot);
+  }
+
+  /** The latest case.warning-changed events held here, newest first. */
+  async findWarningEvents(level: string | null, limit: number) {
+    const rows: {
+      case_no: string;
+      version: number;
+      origin_node: string;
+      occurred_at: Date;
+      envelope: Buffer;
+    }[] = await this.dataSource.query(
+      `SELECT case_no, version, origin_node, occurred_at, envelope FROM case_event
+         WHERE event_type = 'case.warning-changed' ORDER BY occurred_at DESC, case_no, version DESC LIMIT $1`,
+      [level ? Math.min(limit * 5, 2500) : limit],
+    );
+    const items = rows.flatMap((r) => {
+      const body = decodeEvent(r.envelope).body;
+      if (body.type === CASE_FILED || body.action.action !== 'warn') return [];
+      const w = body.action;
+      return [
+        {
+          caseNo: r.case_no,
+          version: r.version,
+          node: r.origin_node,
+          at: r.occurred_at.toISOString(),
+          level: w.level,
+          legalBreached: w.legalBreached,
+          promisedDeadline: w.promisedDeadline,
+          legalDeadline: w.legalDeadline,
+          workingDaysLeft: w.workingDaysLeft,
+          calendarVersion: w.calendarVersion,
+        },
+      ];
+    });
+    return (level ? items.filter((i) => i.level === level) : items).slice(0, limit);
+  }
+
   async findEvents(caseNo: string): Promise<CaseEventView[]> {
     const rows: {
       version: number;

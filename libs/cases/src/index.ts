@@ -8,7 +8,6 @@ export * from './replica.service';
 export * from './federation-node';
 export * from './lifecycle';
 export * from './query-code';
-export * from './deadline';
 export * from './reference.repository';
 export { CatalogService } from './catalog/catalog.service';
 export type { CatalogEntry } from './catalog/catalog.service';

@@ -1,7 +1,7 @@
 import {
   CASE_ACTIONS,
   CaseAction,
-  CaseActionName,
+  StaffActionName,
   CaseLifecycle,
   CaseSnapshot,
   CaseStatus,
@@ -85,7 +85,7 @@ const DECIDED: Partial<CaseLifecycle> = {
 };
 
 /** One realistic value of every action; TypeScript makes sure none is missing. */
-const ACTIONS: { [A in CaseActionName]: Extract<CaseAction, { action: A }> } = {
+const ACTIONS: { [A in StaffActionName]: Extract<CaseAction, { action: A }> } = {
   accept: { action: 'accept' },
   reject: { action: 'reject', reason: '申请人户籍不在本社区' },
   'request-supplement': { action: 'request-supplement', materials: ['户口簿复印件'], note: '请于10日内补交' },
@@ -107,7 +107,7 @@ const ACTIONS: { [A in CaseActionName]: Extract<CaseAction, { action: A }> } = {
   rate: { action: 'rate', score: 5, comment: '办事效率高' },
   'hand-up': { action: 'hand-up', toNode: DISTRICT, note: '报区级审批' },
 };
-const ACTION_NAMES = Object.keys(ACTIONS) as CaseActionName[];
+const ACTION_NAMES = Object.keys(ACTIONS) as StaffActionName[];
 
 const ctx = (node = COMMUNITY, tier: TierName = 'community', at = NOW): ActionContext => ({
   node,
@@ -131,7 +131,7 @@ interface State {
   name: string;
   snapshot: CaseSnapshot;
   /** Allowed actions (at the handling node's tier) and the status each leads to; every other action is forbidden. */
-  allowed: Partial<Record<CaseActionName, CaseStatus>>;
+  allowed: Partial<Record<StaffActionName, CaseStatus>>;
 }
 
 /** Written from the rules as a reader states them, not from allowedActions. */
@@ -614,7 +614,7 @@ describe('applyAction: purity', () => {
     // Every snapshot in STATES is deep-frozen: a write would throw. Compare a copy as well.
     for (const s of STATES) {
       const before = structuredClone(s.snapshot);
-      for (const action of Object.keys(s.allowed) as CaseActionName[]) {
+      for (const action of Object.keys(s.allowed) as StaffActionName[]) {
         applyAction(s.snapshot, ACTIONS[action], ctx());
       }
       expect(s.snapshot).toEqual(before);

@@ -1,4 +1,11 @@
-import { CaseAction, CaseActionName, CaseLifecycle, CaseSnapshot, TierName } from '@fed/contracts';
+import {
+  CaseAction,
+  CaseActionName,
+  CaseLifecycle,
+  CaseSnapshot,
+  CaseStatus,
+  TierName,
+} from '@fed/contracts';
 
 /** Who acts, where, when: the origin of the event an action becomes. */
 export interface ActionContext {
@@ -25,6 +32,9 @@ export class TransitionError extends Error {
 }
 
 const TIER_RANK: Record<TierName, number> = { community: 0, district: 1, city: 2 };
+
+/** Statuses in which the promised-limit clock matters (it may be stopped, but the case is open). */
+const CLOCKED = new Set<CaseStatus>(['accepted', 'supplement', 'special-procedure', 'suspended']);
 
 /** Actions that stop the clock, and the action that ends each stop. */
 const PAUSES = {
@@ -81,6 +91,27 @@ export function applyAction(c: CaseSnapshot, action: CaseAction, ctx: ActionCont
     );
   }
   const allowed = allowedActions(c, ctx.tier);
+  if (action.action === 'warn') {
+    // The handling node's warning clock, not staff: it runs while the case is accepted and open.
+    if (!CLOCKED.has(c.status)) {
+      throw new TransitionError(
+        'forbidden',
+        `the warning clock runs only for open accepted cases; ${c.caseNo} is ${c.status}`,
+        allowed,
+        c.handlingNode,
+      );
+    }
+    const warning = {
+      level: action.level,
+      legalBreached: action.legalBreached,
+      promisedDeadline: action.promisedDeadline,
+      legalDeadline: action.legalDeadline,
+      workingDaysLeft: action.workingDaysLeft,
+      calendarVersion: action.calendarVersion,
+      at: ctx.at,
+    };
+    return { ...c, lifecycle: { ...c.lifecycle, warning } };
+  }
   if (!allowed.includes(action.action)) {
     throw new TransitionError(
       'forbidden',

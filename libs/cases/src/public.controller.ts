@@ -6,7 +6,9 @@ import { CalendarError, CalendarErrorCode } from './calendar/calendar.errors';
 import { CalendarService } from './calendar/calendar.service';
 import { CaseError } from './cases.errors';
 import { CasesRepository } from './cases.repository';
-import { promisedCompletionDate } from './deadline';
+import { caseDeadlines } from '@fed/efficiency';
+import { shanghaiDate } from '@fed/calendar';
+import { Clock } from './warning/clock';
 import { queryCodeMatches } from './query-code';
 
 export class PublicLookupQuery {
@@ -46,6 +48,7 @@ export class PublicCasesController {
   constructor(
     private readonly cases: CasesRepository,
     private readonly calendar: CalendarService,
+    private readonly clock: Clock,
     @Inject(NODE_CONFIG) private readonly config: NodeConfig,
   ) {}
 
@@ -61,8 +64,11 @@ export class PublicCasesController {
     let expected: string | null = null;
     let note: string | undefined;
     try {
-      const { result } = await this.calendar.answer((c) => promisedCompletionDate(found, c));
-      expected = result;
+      const today = shanghaiDate(this.clock.now());
+      const { result } = await this.calendar.answer((c) =>
+        found.status === 'accepted' ? caseDeadlines(found, c, today) : null,
+      );
+      expected = result?.promised.date ?? null;
     } catch (e) {
       // Not knowing the date is no reason to deny the citizen the rest of the answer.
       if (!(e instanceof CalendarError)) throw e;

@@ -1,7 +1,24 @@
 import { create } from '@bufbuild/protobuf';
 import { CaseActionTaken, CaseActionTakenSchema } from './gen/fed/v1/case_pb';
-import { CaseAction, DELIVERY_METHODS, OUTCOMES, SPECIAL_PROCEDURE_KINDS, STEPS } from './case.types';
-import { check, ContractError, intIn, NODE_CODE, oneOf, optionalText, text } from './wire';
+import {
+  CaseAction,
+  DELIVERY_METHODS,
+  OUTCOMES,
+  SPECIAL_PROCEDURE_KINDS,
+  STEPS,
+  WARNING_LEVELS,
+} from './case.types';
+import {
+  check,
+  ContractError,
+  intIn,
+  ISO_DATE,
+  MAX_VERSION,
+  NODE_CODE,
+  oneOf,
+  optionalText,
+  text,
+} from './wire';
 
 /** Limits of action fields; the HTTP DTOs use the same ones. */
 export const ACTION_LIMITS = {
@@ -49,6 +66,15 @@ export function actionToWire(a: CaseAction): Wire {
       return wire('rate', { score: a.score, comment: a.comment });
     case 'hand-up':
       return wire('handUp', { toNode: a.toNode, note: a.note });
+    case 'warn':
+      return wire('warn', {
+        level: a.level,
+        legalBreached: a.legalBreached,
+        promisedDeadline: a.promisedDeadline,
+        legalDeadline: a.legalDeadline,
+        workingDaysLeft: a.workingDaysLeft,
+        calendarVersion: a.calendarVersion,
+      });
   }
 }
 
@@ -120,6 +146,16 @@ export function actionFromWire(w: Wire): CaseAction {
         action: 'hand-up',
         toNode: check(w.value.toNode, NODE_CODE, 'toNode'),
         note: optionalText(w.value.note, 'note', L.note),
+      };
+    case 'warn':
+      return {
+        action: 'warn',
+        level: oneOf(w.value.level, WARNING_LEVELS, 'level'),
+        legalBreached: w.value.legalBreached,
+        promisedDeadline: check(w.value.promisedDeadline, ISO_DATE, 'promisedDeadline'),
+        legalDeadline: check(w.value.legalDeadline, ISO_DATE, 'legalDeadline'),
+        workingDaysLeft: intIn(w.value.workingDaysLeft, -100_000, 100_000, 'workingDaysLeft'),
+        calendarVersion: intIn(w.value.calendarVersion, 1, MAX_VERSION, 'calendarVersion'),
       };
     case undefined:
       throw new ContractError('the payload names no action');

@@ -50,6 +50,22 @@ export type Outcome = (typeof OUTCOMES)[number];
 export const DELIVERY_METHODS = ['window', 'mail', 'electronic', 'sms'] as const;
 export type DeliveryMethod = (typeof DELIVERY_METHODS)[number];
 
+export const WARNING_LEVELS = ['green', 'yellow', 'red'] as const;
+/** 预警: green on track, yellow deadline near, red past the promised deadline. */
+export type WarningLevel = (typeof WARNING_LEVELS)[number];
+
+/** The warning clock's view of a case, as its last case.warning-changed event set it. */
+export interface CaseWarning {
+  level: WarningLevel;
+  legalBreached: boolean;
+  promisedDeadline: string;
+  legalDeadline: string;
+  workingDaysLeft: number;
+  calendarVersion: number;
+  /** When the state was last changed (ISO-8601 instant). */
+  at: string;
+}
+
 /** What a lifecycle action carries, by action name (the path segment of POST .../actions/:action). */
 export type CaseAction =
   | { action: 'accept' }
@@ -66,7 +82,8 @@ export type CaseAction =
   | { action: 'deliver'; method: DeliveryMethod }
   | { action: 'withdraw'; reason: string }
   | { action: 'rate'; score: number; comment: string }
-  | { action: 'hand-up'; toNode: string; note: string };
+  | { action: 'hand-up'; toNode: string; note: string }
+  | ({ action: 'warn' } & Omit<CaseWarning, 'at'>);
 export type CaseActionName = CaseAction['action'];
 
 /** The event type each action produces. */
@@ -86,8 +103,13 @@ export const ACTION_EVENT_TYPES = {
   withdraw: 'case.withdrawn',
   rate: 'case.rated',
   'hand-up': 'case.handed-up',
+  warn: 'case.warning-changed',
 } as const satisfies Record<CaseActionName, string>;
-export const CASE_ACTIONS = Object.keys(ACTION_EVENT_TYPES) as CaseActionName[];
+/** Actions staff take (POST .../actions/:action); the warning clock's `warn` is the system's own. */
+export type StaffActionName = Exclude<CaseActionName, 'warn'>;
+export const CASE_ACTIONS = (Object.keys(ACTION_EVENT_TYPES) as CaseActionName[]).filter(
+  (a): a is StaffActionName => a !== 'warn',
+);
 export type LifecycleEventType = (typeof ACTION_EVENT_TYPES)[CaseActionName];
 
 /** A clock stop: 补正, 特别程序 or 挂起, with when it began and (once over) ended. */
@@ -131,6 +153,8 @@ export interface CaseLifecycle {
   rating: { score: number; comment: string; at: string } | null;
   /** A rating of 1–2 opens a rectification (整改). */
   rectification: 'open' | null;
+  /** Set by the warning clock of the handling node once the case is accepted. */
+  warning: CaseWarning | null;
 }
 
 /** The replicated case record: identical at every tier that holds the case. */
@@ -195,5 +219,6 @@ export function emptyLifecycle(): CaseLifecycle {
     withdrawnReason: null,
     rating: null,
     rectification: null,
+    warning: null,
   };
 }

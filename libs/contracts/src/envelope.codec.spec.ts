@@ -133,6 +133,15 @@ const ACTIONS: { [A in CaseActionName]: Extract<CaseAction, { action: A }> } = {
   withdraw: { action: 'withdraw', reason: '申请人已迁出本市' },
   rate: { action: 'rate', score: 5, comment: '窗口服务热情，办理高效' },
   'hand-up': { action: 'hand-up', toNode: CITY, note: '报市级批准' },
+  warn: {
+    action: 'warn',
+    level: 'yellow',
+    legalBreached: false,
+    promisedDeadline: '2026-12-04',
+    legalDeadline: '2026-12-24',
+    workingDaysLeft: -2,
+    calendarVersion: 3,
+  },
 };
 
 /** The fields of a generated message, any of which a test may replace. */

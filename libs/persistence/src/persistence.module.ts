@@ -6,12 +6,14 @@ import { ensureDatabase } from './database';
 import { FederationSchema1764140000000 } from './migrations/1764140000000-federation-schema';
 import { LifecycleAndReferenceData1764300000000 } from './migrations/1764300000000-lifecycle-and-reference-data';
 import { BackfillLegacyCases1764300000001 } from './migrations/1764300000001-backfill-legacy-cases';
+import { WarningEventsIndex1764400000000 } from './migrations/1764400000000-warning-events-index';
 
 /** The replica schema's migrations, in order. Never rewrite one that has landed; add a new one. */
 export const MIGRATIONS = [
   FederationSchema1764140000000,
   LifecycleAndReferenceData1764300000000,
   BackfillLegacyCases1764300000001,
+  WarningEventsIndex1764400000000,
 ];
 
 @Injectable()

@@ -47,6 +47,27 @@ class NodeEnv {
   @IsOptional()
   @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
   FED_PUBLIC_BASE_URL?: string;
+
+  /** How often the warning clock looks at the open cases this node handles, in ms (default 60000). */
+  @IsOptional()
+  @Transform(({ value }: { value: string }) => Number(value))
+  @IsInt()
+  @Min(200)
+  @Max(3_600_000)
+  FED_WARNING_INTERVAL_MS?: number;
+
+  /**
+   * Warning thresholds of this node as JSON, e.g. {"yellowWorkingDays":1,"yellowShare":0.2,
+   * "items":{"150200-MZ-001":{"yellowWorkingDays":3}}}; default 1 working day or 20 %.
+   */
+  @IsOptional()
+  @IsString()
+  FED_WARNING_POLICY?: string;
+
+  /** "1" lets tests move this node's warning clock (PUT /api/v1/test/clock); never set in production. */
+  @IsOptional()
+  @IsIn(['0', '1'])
+  FED_TEST_CLOCK?: string;
 }
 
 /** Typed configuration of one node. Built once by `loadNodeConfig`; nothing else reads process.env. */
@@ -60,6 +81,16 @@ export interface NodeConfig {
   namespace: string;
   logLevel: string;
   publicBaseUrl: string | null;
+  warning: {
+    intervalMs: number;
+    policy: {
+      yellowWorkingDays: number;
+      yellowShare: number;
+      items?: Record<string, { yellowWorkingDays?: number; yellowShare?: number }>;
+    };
+    /** Tests may move the clock. */
+    testClock: boolean;
+  };
 }
 
 export class ConfigError extends Error {}
@@ -92,8 +123,67 @@ export function loadNodeConfig(env: NodeJS.ProcessEnv = process.env): NodeConfig
     namespace: parsed.FED_NAMESPACE ?? 'fed',
     logLevel: parsed.LOG_LEVEL ?? 'info',
     publicBaseUrl: parsed.FED_PUBLIC_BASE_URL ?? null,
+    warning: {
+      intervalMs: parsed.FED_WARNING_INTERVAL_MS ?? 60_000,
+      policy: parseWarningPolicy(parsed.FED_WARNING_POLICY),
+      testClock: parsed.FED_TEST_CLOCK === '1',
+    },
   };
 }
 
 /** Injection token of the NodeConfig. */
 export const NODE_CONFIG = Symbol('NODE_CONFIG');
+
+/** FED_WARNING_POLICY, checked; the defaults when unset. */
+function parseWarningPolicy(raw: string | undefined): NodeConfig['warning']['policy'] {
+  const defaults = { yellowWorkingDays: 1, yellowShare: 0.2 };
+  if (raw === undefined || raw.trim() === '') return defaults;
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    throw new ConfigError('FED_WARNING_POLICY: not JSON');
+  }
+  const rules = (v: unknown, where: string) => {
+    if (typeof v !== 'object' || v === null || Array.isArray(v))
+      throw new ConfigError(`${where}: not an object`);
+    const r = v as Record<string, unknown>;
+    for (const key of Object.keys(r)) {
+      if (!['yellowWorkingDays', 'yellowShare', 'items'].includes(key))
+        throw new ConfigError(`${where}: unknown field ${key}`);
+    }
+    if (
+      r.yellowWorkingDays !== undefined &&
+      !(
+        Number.isInteger(r.yellowWorkingDays) &&
+        (r.yellowWorkingDays as number) >= 0 &&
+        (r.yellowWorkingDays as number) <= 365
+      )
+    ) {
+      throw new ConfigError(`${where}.yellowWorkingDays: an integer from 0 to 365`);
+    }
+    if (
+      r.yellowShare !== undefined &&
+      !(typeof r.yellowShare === 'number' && r.yellowShare >= 0 && r.yellowShare <= 1)
+    ) {
+      throw new ConfigError(`${where}.yellowShare: a number from 0 to 1`);
+    }
+    return r as { yellowWorkingDays?: number; yellowShare?: number; items?: unknown };
+  };
+  const top = rules(value, 'FED_WARNING_POLICY');
+  const items: Record<string, { yellowWorkingDays?: number; yellowShare?: number }> = {};
+  if (top.items !== undefined) {
+    if (typeof top.items !== 'object' || top.items === null)
+      throw new ConfigError('FED_WARNING_POLICY.items: not an object');
+    for (const [code, v] of Object.entries(top.items)) {
+      const r = rules(v, `FED_WARNING_POLICY.items.${code}`);
+      if (r.items !== undefined) throw new ConfigError(`FED_WARNING_POLICY.items.${code}: items cannot nest`);
+      items[code] = { yellowWorkingDays: r.yellowWorkingDays, yellowShare: r.yellowShare };
+    }
+  }
+  return {
+    yellowWorkingDays: top.yellowWorkingDays ?? defaults.yellowWorkingDays,
+    yellowShare: top.yellowShare ?? defaults.yellowShare,
+    items,
+  };
+}

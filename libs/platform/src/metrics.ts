@@ -50,6 +50,12 @@ export class Metrics {
     labelNames: ['kind'],
     registers: [this.registry],
   });
+  readonly warningTransitions = new Counter({
+    name: 'fed_warning_transitions_total',
+    help: 'Warning-state changes the warning clock of this node recorded, by new level',
+    labelNames: ['level'],
+    registers: [this.registry],
+  });
   readonly calendarGaps = new Counter({
     name: 'fed_calendar_gap_total',
     help: 'Working-day questions refused because the calendar has no official arrangement for a year',

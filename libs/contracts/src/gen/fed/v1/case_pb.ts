@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file fed/v1/case.proto.
  */
 export const file_fed_v1_case: GenFile = /*@__PURE__*/
-  fileDesc("ChFmZWQvdjEvY2FzZS5wcm90bxIGZmVkLnYxIkEKD01hc2tlZEFwcGxpY2FudBIMCgRuYW1lGAEgASgJEhEKCWlkX251bWJlchgCIAEoCRINCgVwaG9uZRgDIAEoCSLnAgoKQ2FzZVJlY29yZBIPCgdjYXNlX25vGAEgASgJEhYKDmNvbW11bml0eV9jb2RlGAIgASgJEhUKDWRpc3RyaWN0X2NvZGUYAyABKAkSEQoJY2l0eV9jb2RlGAQgASgJEhEKCWl0ZW1fY29kZRgFIAEoCRIgCgdjaGFubmVsGAYgASgOMg8uZmVkLnYxLkNoYW5uZWwSKgoJYXBwbGljYW50GAcgASgLMhcuZmVkLnYxLk1hc2tlZEFwcGxpY2FudBIWCg5mb3JtX2RhdGFfanNvbhgIIAEoCRIOCgZzdGF0dXMYCSABKAkSLAoIZmlsZWRfYXQYCiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhUKDWhhbmRsaW5nX25vZGUYCyABKAkSHwoEaXRlbRgMIAEoCzIRLmZlZC52MS5JdGVtVGVybXMSFwoPcXVlcnlfY29kZV9oYXNoGA0gASgJIo4BCglJdGVtVGVybXMSDAoEY29kZRgBIAEoCRIPCgd2ZXJzaW9uGAIgASgNEgwKBG5hbWUYAyABKAkSEgoKZGVwYXJ0bWVudBgEIAEoCRIVCg1kZWNpZGluZ190aWVyGAUgASgJEhUKDXByb21pc2VkX2RheXMYBiABKA0SEgoKbGVnYWxfZGF5cxgHIAEoDSIvCglDYXNlRmlsZWQSIgoGcmVjb3JkGAEgASgLMhIuZmVkLnYxLkNhc2VSZWNvcmQiowUKD0Nhc2VBY3Rpb25UYWtlbhIPCgdvZmZpY2VyGAEgASgJEiAKBmFjY2VwdBgCIAEoCzIOLmZlZC52MS5BY2NlcHRIABIgCgZyZWplY3QYAyABKAsyDi5mZWQudjEuUmVqZWN0SAASNwoScmVxdWVzdF9zdXBwbGVtZW50GAQgASgLMhkuZmVkLnYxLlJlcXVlc3RTdXBwbGVtZW50SAASNwoScmVjZWl2ZV9zdXBwbGVtZW50GAUgASgLMhkuZmVkLnYxLlJlY2VpdmVTdXBwbGVtZW50SAASQAoXc3RhcnRfc3BlY2lhbF9wcm9jZWR1cmUYBiABKAsyHS5mZWQudjEuU3RhcnRTcGVjaWFsUHJvY2VkdXJlSAASPAoVZW5kX3NwZWNpYWxfcHJvY2VkdXJlGAcgASgLMhsuZmVkLnYxLkVuZFNwZWNpYWxQcm9jZWR1cmVIABIiCgdzdXNwZW5kGAggASgLMg8uZmVkLnYxLlN1c3BlbmRIABIgCgZyZXN1bWUYCSABKAsyDi5mZWQudjEuUmVzdW1lSAASJwoKc3RhcnRfc3RlcBgKIAEoCzIRLmZlZC52MS5TdGFydFN0ZXBIABIjCghlbmRfc3RlcBgLIAEoCzIPLmZlZC52MS5FbmRTdGVwSAASIAoGZGVjaWRlGAwgASgLMg4uZmVkLnYxLkRlY2lkZUgAEiIKB2RlbGl2ZXIYDSABKAsyDy5mZWQudjEuRGVsaXZlckgAEiQKCHdpdGhkcmF3GA4gASgLMhAuZmVkLnYxLldpdGhkcmF3SAASHAoEcmF0ZRgPIAEoCzIMLmZlZC52MS5SYXRlSAASIQoHaGFuZF91cBgQIAEoCzIOLmZlZC52MS5IYW5kVXBIAEIICgZhY3Rpb24iCAoGQWNjZXB0IhgKBlJlamVjdBIOCgZyZWFzb24YASABKAkiNAoRUmVxdWVzdFN1cHBsZW1lbnQSEQoJbWF0ZXJpYWxzGAEgAygJEgwKBG5vdGUYAiABKAkiIQoRUmVjZWl2ZVN1cHBsZW1lbnQSDAoEbm90ZRgBIAEoCSJJChVTdGFydFNwZWNpYWxQcm9jZWR1cmUSDAoEa2luZBgBIAEoCRIOCgZyZWFzb24YAiABKAkSEgoKbGltaXRfZGF5cxgDIAEoDSIjChNFbmRTcGVjaWFsUHJvY2VkdXJlEgwKBG5vdGUYASABKAkiGQoHU3VzcGVuZBIOCgZyZWFzb24YASABKAkiFgoGUmVzdW1lEgwKBG5vdGUYASABKAkiGQoJU3RhcnRTdGVwEgwKBHN0ZXAYASABKAkiKAoHRW5kU3RlcBIMCgRzdGVwGAEgASgJEg8KB29waW5pb24YAiABKAkiKQoGRGVjaWRlEg8KB291dGNvbWUYASABKAkSDgoGcmVzdWx0GAIgASgJIhkKB0RlbGl2ZXISDgoGbWV0aG9kGAEgASgJIhoKCFdpdGhkcmF3Eg4KBnJlYXNvbhgBIAEoCSImCgRSYXRlEg0KBXNjb3JlGAEgASgNEg8KB2NvbW1lbnQYAiABKAkiJwoGSGFuZFVwEg8KB3RvX25vZGUYASABKAkSDAoEbm90ZRgCIAEoCSpuCgdDaGFubmVsEhcKE0NIQU5ORUxfVU5TUEVDSUZJRUQQABISCg5DSEFOTkVMX1dJTkRPVxABEhIKDkNIQU5ORUxfT05MSU5FEAISEgoOQ0hBTk5FTF9XRUNIQVQQAxIOCgpDSEFOTkVMX1FSEARiBnByb3RvMw", [file_google_protobuf_timestamp]);
+  fileDesc("ChFmZWQvdjEvY2FzZS5wcm90bxIGZmVkLnYxIkEKD01hc2tlZEFwcGxpY2FudBIMCgRuYW1lGAEgASgJEhEKCWlkX251bWJlchgCIAEoCRINCgVwaG9uZRgDIAEoCSLnAgoKQ2FzZVJlY29yZBIPCgdjYXNlX25vGAEgASgJEhYKDmNvbW11bml0eV9jb2RlGAIgASgJEhUKDWRpc3RyaWN0X2NvZGUYAyABKAkSEQoJY2l0eV9jb2RlGAQgASgJEhEKCWl0ZW1fY29kZRgFIAEoCRIgCgdjaGFubmVsGAYgASgOMg8uZmVkLnYxLkNoYW5uZWwSKgoJYXBwbGljYW50GAcgASgLMhcuZmVkLnYxLk1hc2tlZEFwcGxpY2FudBIWCg5mb3JtX2RhdGFfanNvbhgIIAEoCRIOCgZzdGF0dXMYCSABKAkSLAoIZmlsZWRfYXQYCiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhUKDWhhbmRsaW5nX25vZGUYCyABKAkSHwoEaXRlbRgMIAEoCzIRLmZlZC52MS5JdGVtVGVybXMSFwoPcXVlcnlfY29kZV9oYXNoGA0gASgJIo4BCglJdGVtVGVybXMSDAoEY29kZRgBIAEoCRIPCgd2ZXJzaW9uGAIgASgNEgwKBG5hbWUYAyABKAkSEgoKZGVwYXJ0bWVudBgEIAEoCRIVCg1kZWNpZGluZ190aWVyGAUgASgJEhUKDXByb21pc2VkX2RheXMYBiABKA0SEgoKbGVnYWxfZGF5cxgHIAEoDSIvCglDYXNlRmlsZWQSIgoGcmVjb3JkGAEgASgLMhIuZmVkLnYxLkNhc2VSZWNvcmQiwQUKD0Nhc2VBY3Rpb25UYWtlbhIPCgdvZmZpY2VyGAEgASgJEiAKBmFjY2VwdBgCIAEoCzIOLmZlZC52MS5BY2NlcHRIABIgCgZyZWplY3QYAyABKAsyDi5mZWQudjEuUmVqZWN0SAASNwoScmVxdWVzdF9zdXBwbGVtZW50GAQgASgLMhkuZmVkLnYxLlJlcXVlc3RTdXBwbGVtZW50SAASNwoScmVjZWl2ZV9zdXBwbGVtZW50GAUgASgLMhkuZmVkLnYxLlJlY2VpdmVTdXBwbGVtZW50SAASQAoXc3RhcnRfc3BlY2lhbF9wcm9jZWR1cmUYBiABKAsyHS5mZWQudjEuU3RhcnRTcGVjaWFsUHJvY2VkdXJlSAASPAoVZW5kX3NwZWNpYWxfcHJvY2VkdXJlGAcgASgLMhsuZmVkLnYxLkVuZFNwZWNpYWxQcm9jZWR1cmVIABIiCgdzdXNwZW5kGAggASgLMg8uZmVkLnYxLlN1c3BlbmRIABIgCgZyZXN1bWUYCSABKAsyDi5mZWQudjEuUmVzdW1lSAASJwoKc3RhcnRfc3RlcBgKIAEoCzIRLmZlZC52MS5TdGFydFN0ZXBIABIjCghlbmRfc3RlcBgLIAEoCzIPLmZlZC52MS5FbmRTdGVwSAASIAoGZGVjaWRlGAwgASgLMg4uZmVkLnYxLkRlY2lkZUgAEiIKB2RlbGl2ZXIYDSABKAsyDy5mZWQudjEuRGVsaXZlckgAEiQKCHdpdGhkcmF3GA4gASgLMhAuZmVkLnYxLldpdGhkcmF3SAASHAoEcmF0ZRgPIAEoCzIMLmZlZC52MS5SYXRlSAASIQoHaGFuZF91cBgQIAEoCzIOLmZlZC52MS5IYW5kVXBIABIcCgR3YXJuGBEgASgLMgwuZmVkLnYxLldhcm5IAEIICgZhY3Rpb24iCAoGQWNjZXB0IhgKBlJlamVjdBIOCgZyZWFzb24YASABKAkiNAoRUmVxdWVzdFN1cHBsZW1lbnQSEQoJbWF0ZXJpYWxzGAEgAygJEgwKBG5vdGUYAiABKAkiIQoRUmVjZWl2ZVN1cHBsZW1lbnQSDAoEbm90ZRgBIAEoCSJJChVTdGFydFNwZWNpYWxQcm9jZWR1cmUSDAoEa2luZBgBIAEoCRIOCgZyZWFzb24YAiABKAkSEgoKbGltaXRfZGF5cxgDIAEoDSIjChNFbmRTcGVjaWFsUHJvY2VkdXJlEgwKBG5vdGUYASABKAkiGQoHU3VzcGVuZBIOCgZyZWFzb24YASABKAkiFgoGUmVzdW1lEgwKBG5vdGUYASABKAkiGQoJU3RhcnRTdGVwEgwKBHN0ZXAYASABKAkiKAoHRW5kU3RlcBIMCgRzdGVwGAEgASgJEg8KB29waW5pb24YAiABKAkiKQoGRGVjaWRlEg8KB291dGNvbWUYASABKAkSDgoGcmVzdWx0GAIgASgJIhkKB0RlbGl2ZXISDgoGbWV0aG9kGAEgASgJIhoKCFdpdGhkcmF3Eg4KBnJlYXNvbhgBIAEoCSImCgRSYXRlEg0KBXNjb3JlGAEgASgNEg8KB2NvbW1lbnQYAiABKAkiJwoGSGFuZFVwEg8KB3RvX25vZGUYASABKAkSDAoEbm90ZRgCIAEoCSKVAQoEV2FybhINCgVsZXZlbBgBIAEoCRIWCg5sZWdhbF9icmVhY2hlZBgCIAEoCBIZChFwcm9taXNlZF9kZWFkbGluZRgDIAEoCRIWCg5sZWdhbF9kZWFkbGluZRgEIAEoCRIZChF3b3JraW5nX2RheXNfbGVmdBgFIAEoERIYChBjYWxlbmRhcl92ZXJzaW9uGAYgASgNKm4KB0NoYW5uZWwSFwoTQ0hBTk5FTF9VTlNQRUNJRklFRBAAEhIKDkNIQU5ORUxfV0lORE9XEAESEgoOQ0hBTk5FTF9PTkxJTkUQAhISCg5DSEFOTkVMX1dFQ0hBVBADEg4KCkNIQU5ORUxfUVIQBGIGcHJvdG8z", [file_google_protobuf_timestamp]);
 
 /**
  * Applicant as seen above the filing community: personal data masked (DESIGN §5).
@@ -313,6 +313,12 @@ export type CaseActionTaken = Message<"fed.v1.CaseActionTaken"> & {
      */
     value: HandUp;
     case: "handUp";
+  } | {
+    /**
+     * @generated from field: fed.v1.Warn warn = 17;
+     */
+    value: Warn;
+    case: "warn";
   } | { case: undefined; value?: undefined };
 };
 
@@ -640,6 +646,60 @@ export type HandUp = Message<"fed.v1.HandUp"> & {
  */
 export const HandUpSchema: GenMessage<HandUp> = /*@__PURE__*/
   messageDesc(file_fed_v1_case, 19);
+
+/**
+ * 预警: the warning clock of the node handling the case saw its state change — a new level (green,
+ * yellow, red), the legal limit breached, or new deadlines (a pause ended, the calendar changed).
+ * The system acts: no officer.
+ *
+ * @generated from message fed.v1.Warn
+ */
+export type Warn = Message<"fed.v1.Warn"> & {
+  /**
+   * "green", "yellow" or "red".
+   *
+   * @generated from field: string level = 1;
+   */
+  level: string;
+
+  /**
+   * @generated from field: bool legal_breached = 2;
+   */
+  legalBreached: boolean;
+
+  /**
+   * YYYY-MM-DD, Asia/Shanghai.
+   *
+   * @generated from field: string promised_deadline = 3;
+   */
+  promisedDeadline: string;
+
+  /**
+   * @generated from field: string legal_deadline = 4;
+   */
+  legalDeadline: string;
+
+  /**
+   * Working days left until the promised deadline; negative when overdue.
+   *
+   * @generated from field: sint32 working_days_left = 5;
+   */
+  workingDaysLeft: number;
+
+  /**
+   * Version of the working-day calendar the dates come from.
+   *
+   * @generated from field: uint32 calendar_version = 6;
+   */
+  calendarVersion: number;
+};
+
+/**
+ * Describes the message fed.v1.Warn.
+ * Use `create(WarnSchema)` to create a new message.
+ */
+export const WarnSchema: GenMessage<Warn> = /*@__PURE__*/
+  messageDesc(file_fed_v1_case, 20);
 
 /**
  * @generated from enum fed.v1.Channel

@@ -1,0 +1,147 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { CalendarGapError, shanghaiDate, WorkingCalendar } from '@fed/calendar';
+import { CaseAction, CaseSnapshot } from '@fed/contracts';
+import { caseDeadlines, classify } from '@fed/efficiency';
+import { Metrics, NODE_CONFIG, NodeConfig } from '@fed/platform';
+import { ActionsService } from '../actions.service';
+import { CalendarError } from '../calendar/calendar.errors';
+import { CalendarService } from '../calendar/calendar.service';
+import { CasesRepository } from '../cases.repository';
+import { Clock } from './clock';
+
+const PAGE = 500;
+
+export interface ScanResult {
+  examined: number;
+  changed: number;
+  skipped: number;
+  today: string;
+}
+
+/**
+ * The warning clock (24/7 预警) of a node: every interval it looks at the open cases the node
+ * handles and records a `case.warning-changed` event when a case's level (green, yellow, red), its
+ * legal-limit breach or its deadlines change — with the passing of time, not only on events. The
+ * state lives in the case, so a restart neither loses nor repeats a transition; only the handling
+ * node runs it for a case (single writer), so each transition is recorded exactly once, and flows
+ * to every tier like any case event.
+ */
+@Injectable()
+export class WarningClock implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(WarningClock.name);
+  private timer?: NodeJS.Timeout;
+  private scanning?: Promise<ScanResult>;
+
+  constructor(
+    private readonly cases: CasesRepository,
+    private readonly actions: ActionsService,
+    private readonly calendar: CalendarService,
+    private readonly clock: Clock,
+    private readonly metrics: Metrics,
+    @Inject(NODE_CONFIG) private readonly config: NodeConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => void this.tick(), this.config.warning.intervalMs);
+    this.timer.unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
+    await this.scanning?.catch(() => undefined);
+  }
+
+  /** One scan at a time; a tick during a scan joins it. */
+  tick(): Promise<ScanResult> {
+    this.scanning ??= this.scan()
+      .catch((e: unknown) => {
+        this.logger.warn({ msg: 'warning clock scan failed; next tick retries', err: (e as Error).message });
+        return { examined: 0, changed: 0, skipped: 0, today: shanghaiDate(this.clock.now()) };
+      })
+      .finally(() => (this.scanning = undefined));
+    return this.scanning;
+  }
+
+  private async scan(): Promise<ScanResult> {
+    const today = shanghaiDate(this.clock.now());
+    const result: ScanResult = { examined: 0, changed: 0, skipped: 0, today };
+    let calendar: WorkingCalendar;
+    try {
+      calendar = (await this.calendar.inForce()).calendar;
+    } catch (e) {
+      if (e instanceof CalendarError) return result; // no calendar here yet: nothing to measure by
+      throw e;
+    }
+    const gaps = new Set<number>();
+    for (let after = ''; ;) {
+      const page = await this.cases.findOpenHandledBy(this.config.node.code, after, PAGE);
+      for (const c of page) {
+        result.examined++;
+        let wanted: CaseAction | null;
+        try {
+          wanted = this.evaluate(c, calendar, today);
+        } catch (e) {
+          if (!(e instanceof CalendarGapError)) throw e;
+          gaps.add(e.year);
+          result.skipped++;
+          continue;
+        }
+        if (!wanted) continue;
+        // Decided again under the case's lock: an action may have changed it since it was read.
+        const recorded = await this.actions.warn(c.caseNo, (current) =>
+          this.evaluate(current.snapshot, calendar, today),
+        );
+        if (recorded) {
+          result.changed++;
+          this.metrics.warningTransitions.inc({ level: wanted.action === 'warn' ? wanted.level : '' });
+        }
+      }
+      if (page.length < PAGE) break;
+      after = page[page.length - 1].caseNo;
+    }
+    for (const year of gaps) {
+      this.metrics.calendarGaps.inc({ year: String(year) });
+      this.logger.warn({
+        msg: 'open cases run past the known working-day calendar; publish the missing year',
+        alert: 'calendar-year-missing',
+        year,
+      });
+    }
+    if (result.changed > 0) this.logger.log({ msg: 'warning clock', ...result });
+    return result;
+  }
+
+  /** The `warn` action the case needs now, or null when its recorded state still holds. */
+  private evaluate(c: CaseSnapshot, calendar: WorkingCalendar, today: string): CaseAction | null {
+    if (c.handlingNode !== this.config.node.code) return null;
+    const deadlines = caseDeadlines(c, calendar, today);
+    // While the clock is stopped the case keeps its state; its deadline moves when it runs again.
+    if (!deadlines || deadlines.clockStopped) return null;
+    const state = classify(
+      deadlines,
+      c.item.code,
+      today,
+      calendar,
+      this.config.warning.policy,
+    );
+    const was = c.lifecycle.warning ?? null;
+    if (
+      was &&
+      was.level === state.level &&
+      was.legalBreached === state.legalBreached &&
+      was.promisedDeadline === deadlines.promised.date &&
+      was.legalDeadline === deadlines.legal.date
+    ) {
+      return null;
+    }
+    return {
+      action: 'warn',
+      level: state.level,
+      legalBreached: state.legalBreached,
+      promisedDeadline: deadlines.promised.date,
+      legalDeadline: deadlines.legal.date,
+      workingDaysLeft: state.workingDaysLeft,
+      calendarVersion: calendar.version,
+    };
+  }
+}

@@ -1,0 +1,95 @@
+import { Body, Controller, Get, HttpCode, Inject, Param, Put, Query } from '@nestjs/common';
+import { shanghaiDate } from '@fed/calendar';
+import { caseDeadlines, classify } from '@fed/efficiency';
+import { DomainError, NODE_CONFIG, NodeConfig } from '@fed/platform';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { CalendarService } from '../calendar/calendar.service';
+import { CaseError } from '../cases.errors';
+import { CasesRepository } from '../cases.repository';
+import { Clock } from './clock';
+import { WarningClock } from './warning.clock';
+
+export class AlertsQuery {
+  @IsOptional()
+  @IsIn(['green', 'yellow', 'red'])
+  level?: 'green' | 'yellow' | 'red';
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  limit = 100;
+}
+
+export class TestClockDto {
+  /** How far ahead of real time the warning clock runs, in ms (0: real time). */
+  @IsInt()
+  @Min(0)
+  @Max(3650 * 24 * 3600 * 1000)
+  offsetMs!: number;
+}
+
+/** Deadlines explained, and the alerts of the warning clock. */
+@Controller('api/v1')
+export class WarningController {
+  constructor(
+    private readonly cases: CasesRepository,
+    private readonly calendar: CalendarService,
+    private readonly clock: Clock,
+    private readonly warnings: WarningClock,
+    @Inject(NODE_CONFIG) private readonly config: NodeConfig,
+  ) {}
+
+  /**
+   * Both limits of a case side by side, the calendar version used, every day excluded and why
+   * (weekend, holiday, local day off, pause), the resulting dates, and the warning state today.
+   */
+  @Get('cases/:caseNo/deadline')
+  async deadline(@Param('caseNo') caseNo: string) {
+    const found = await this.cases.findByCaseNo(caseNo);
+    if (!found) throw CaseError.notFound(caseNo);
+    const today = shanghaiDate(this.clock.now());
+    const { result, inForce } = await this.calendar.answer((calendar) => {
+      const deadlines = caseDeadlines(found, calendar, today);
+      const open = ['accepted', 'supplement', 'special-procedure', 'suspended'].includes(found.status);
+      const now =
+        deadlines && open
+          ? classify(deadlines, found.item.code, today, calendar, this.config.warning.policy)
+          : null;
+      return { deadlines, now };
+    });
+    return {
+      caseNo,
+      status: found.status,
+      item: found.item,
+      today,
+      calendar: {
+        version: inForce.official.version,
+        overridesVersion: inForce.overrides?.version ?? null,
+        notices: inForce.official.body.calendar.notices,
+      },
+      ...(result.deadlines ?? { acceptedOn: null, promised: null, legal: null }),
+      warningNow: result.now,
+      warningRecorded: found.lifecycle.warning ?? null,
+    };
+  }
+
+  /** The latest warning transitions this node holds (its own and, replicated, those of the tiers below). */
+  @Get('alerts')
+  async alerts(@Query() q: AlertsQuery) {
+    return { items: await this.cases.findWarningEvents(q.level ?? null, q.limit) };
+  }
+
+  /** Test nodes only (FED_TEST_CLOCK=1): run the warning clock ahead of real time, and scan now. */
+  @Put('test/clock')
+  @HttpCode(200)
+  async moveClock(@Body() dto: TestClockDto) {
+    if (!this.config.warning.testClock) {
+      throw new DomainError('not_found', 'NOT_FOUND', 'Cannot PUT /api/v1/test/clock');
+    }
+    this.clock.setOffset(dto.offsetMs);
+    return { offsetMs: this.clock.offset, scan: await this.warnings.tick() };
+  }
+}
