@@ -1,9 +1,21 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { ACTION_EVENT_TYPES, CaseAction, encodeEvent, FederationEvent, TierName } from '@fed/contracts';
+import {
+  ACTION_EVENT_TYPES,
+  CaseAction,
+  CaseSnapshot,
+  CaseTiming,
+  encodeEvent,
+  FederationEvent,
+  TierName,
+} from '@fed/contracts';
 import { HEADERS, OutboxRelay, OutboxRepository, OutboxRow, Topics } from '@fed/federation';
 import { Metrics, NODE_CONFIG, NodeConfig } from '@fed/platform';
+import { shanghaiDate } from '@fed/calendar';
+import { measureTiming } from '@fed/efficiency';
 import { CurrentCase } from './case.fold';
+import { CalendarError } from './calendar/calendar.errors';
+import { CalendarService } from './calendar/calendar.service';
 import { CaseError } from './cases.errors';
 import { CaseView } from './cases.repository';
 import { applyAction, TransitionError } from './lifecycle';
@@ -33,6 +45,7 @@ export class ActionsService {
     private readonly outbox: OutboxRepository,
     private readonly relay: OutboxRelay,
     private readonly metrics: Metrics,
+    private readonly calendar: CalendarService,
     @Inject(NODE_CONFIG) private readonly config: NodeConfig,
   ) {
     this.topics = new Topics(config.namespace);
@@ -86,7 +99,8 @@ export class ActionsService {
       if (steps.length === 0) return { state: current, events: [] };
       let state: CurrentCase = current;
       const events: { event: FederationEvent; raw: Buffer }[] = [];
-      for (const step of steps) {
+      for (let step of steps) {
+        if (step.action === 'decide') step = { ...step, timing: await this.timing(state.snapshot, at) };
         const snapshot = this.apply(state, step, { node: node.code, tier, at: at.toISOString(), officer });
         const event: FederationEvent = {
           eventId: randomUUID(),
@@ -134,6 +148,29 @@ export class ActionsService {
         type: event.body.type,
       })),
     };
+  }
+
+  /**
+   * The decider measures the case once, with its calendar, for every tier to count alike; when its
+   * calendar does not reach the dates, the case is decided all the same and counted as unmeasured.
+   */
+  private async timing(c: CaseSnapshot, at: Date): Promise<CaseTiming | undefined> {
+    try {
+      const { result } = await this.calendar.answer((calendar) =>
+        measureTiming(c, calendar, shanghaiDate(at)),
+      );
+      return result ?? undefined;
+    } catch (e) {
+      if (e instanceof CalendarError) {
+        this.logger.warn({
+          msg: 'decision not measured: no working-day calendar for it',
+          caseNo: c.caseNo,
+          err: e.message,
+        });
+        return undefined;
+      }
+      throw e;
+    }
   }
 
   /** Fills in what the node decides itself: a case is handed up only to this node's parent. */

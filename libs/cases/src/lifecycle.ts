@@ -201,6 +201,7 @@ export function applyAction(c: CaseSnapshot, action: CaseAction, ctx: ActionCont
       l.decidedBy = ctx.node;
       l.outcome = action.outcome;
       l.result = action.result;
+      l.timing = action.timing ?? null;
       // The result goes back to the node that accepted the case, which delivers it.
       next.handlingNode = l.acceptedBy ?? c.handlingNode;
       break;

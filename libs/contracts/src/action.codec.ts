@@ -2,6 +2,7 @@ import { create } from '@bufbuild/protobuf';
 import { CaseActionTaken, CaseActionTakenSchema } from './gen/fed/v1/case_pb';
 import {
   CaseAction,
+  COMPLETIONS,
   DELIVERY_METHODS,
   OUTCOMES,
   SPECIAL_PROCEDURE_KINDS,
@@ -57,7 +58,11 @@ export function actionToWire(a: CaseAction): Wire {
     case 'end-step':
       return wire('endStep', { step: a.step, opinion: a.opinion });
     case 'decide':
-      return wire('decide', { outcome: a.outcome, result: a.result });
+      return wire('decide', {
+        outcome: a.outcome,
+        result: a.result,
+        ...(a.timing ? { timing: a.timing } : {}),
+      });
     case 'deliver':
       return wire('deliver', { method: a.method });
     case 'withdraw':
@@ -125,12 +130,26 @@ export function actionFromWire(w: Wire): CaseAction {
         step: oneOf(w.value.step, STEPS, 'step'),
         opinion: optionalText(w.value.opinion, 'opinion', L.note),
       };
-    case 'decide':
+    case 'decide': {
+      const t = w.value.timing;
       return {
         action: 'decide',
         outcome: oneOf(w.value.outcome, OUTCOMES, 'outcome'),
         result: text(w.value.result, 'result', L.result),
+        ...(t
+          ? {
+              timing: {
+                promisedDeadline: check(t.promisedDeadline, ISO_DATE, 'timing.promisedDeadline'),
+                legalDeadline: check(t.legalDeadline, ISO_DATE, 'timing.legalDeadline'),
+                decidedOn: check(t.decidedOn, ISO_DATE, 'timing.decidedOn'),
+                workingDaysUsed: intIn(t.workingDaysUsed, 0, 100_000, 'timing.workingDaysUsed'),
+                completion: oneOf(t.completion, COMPLETIONS, 'timing.completion'),
+                calendarVersion: intIn(t.calendarVersion, 1, MAX_VERSION, 'timing.calendarVersion'),
+              },
+            }
+          : {}),
       };
+    }
     case 'deliver':
       return { action: 'deliver', method: oneOf(w.value.method, DELIVERY_METHODS, 'method') };
     case 'withdraw':

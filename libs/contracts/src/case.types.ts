@@ -66,6 +66,21 @@ export interface CaseWarning {
   at: string;
 }
 
+export const COMPLETIONS = ['ahead', 'on-time', 'overdue'] as const;
+/** 提前办结, 按时办结, 超期办结. */
+export type Completion = (typeof COMPLETIONS)[number];
+
+/** How long a case took against its limits, measured once by the deciding node. */
+export interface CaseTiming {
+  promisedDeadline: string;
+  legalDeadline: string;
+  decidedOn: string;
+  /** Working days from the acceptance day (not counted) to the decision day, net of pauses. */
+  workingDaysUsed: number;
+  completion: Completion;
+  calendarVersion: number;
+}
+
 /** What a lifecycle action carries, by action name (the path segment of POST .../actions/:action). */
 export type CaseAction =
   | { action: 'accept' }
@@ -78,7 +93,7 @@ export type CaseAction =
   | { action: 'resume'; note: string }
   | { action: 'start-step'; step: StepName }
   | { action: 'end-step'; step: StepName; opinion: string }
-  | { action: 'decide'; outcome: Outcome; result: string }
+  | { action: 'decide'; outcome: Outcome; result: string; timing?: CaseTiming }
   | { action: 'deliver'; method: DeliveryMethod }
   | { action: 'withdraw'; reason: string }
   | { action: 'rate'; score: number; comment: string }
@@ -146,6 +161,8 @@ export interface CaseLifecycle {
   decidedBy: string | null;
   outcome: Outcome | null;
   result: string | null;
+  /** Measured at the decision (null when the decider's calendar did not reach that far). */
+  timing: CaseTiming | null;
   deliveredAt: string | null;
   deliveryMethod: DeliveryMethod | null;
   withdrawnAt: string | null;
@@ -213,6 +230,7 @@ export function emptyLifecycle(): CaseLifecycle {
     decidedBy: null,
     outcome: null,
     result: null,
+    timing: null,
     deliveredAt: null,
     deliveryMethod: null,
     withdrawnAt: null,

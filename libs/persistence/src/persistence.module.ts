@@ -7,6 +7,7 @@ import { FederationSchema1764140000000 } from './migrations/1764140000000-federa
 import { LifecycleAndReferenceData1764300000000 } from './migrations/1764300000000-lifecycle-and-reference-data';
 import { BackfillLegacyCases1764300000001 } from './migrations/1764300000001-backfill-legacy-cases';
 import { WarningEventsIndex1764400000000 } from './migrations/1764400000000-warning-events-index';
+import { ComplianceStatistics1764400000001 } from './migrations/1764400000001-compliance-statistics';
 
 /** The replica schema's migrations, in order. Never rewrite one that has landed; add a new one. */
 export const MIGRATIONS = [
@@ -14,6 +15,7 @@ export const MIGRATIONS = [
   LifecycleAndReferenceData1764300000000,
   BackfillLegacyCases1764300000001,
   WarningEventsIndex1764400000000,
+  ComplianceStatistics1764400000001,
 ];
 
 @Injectable()

@@ -117,13 +117,7 @@ export class WarningClock implements OnApplicationBootstrap, OnApplicationShutdo
     const deadlines = caseDeadlines(c, calendar, today);
     // While the clock is stopped the case keeps its state; its deadline moves when it runs again.
     if (!deadlines || deadlines.clockStopped) return null;
-    const state = classify(
-      deadlines,
-      c.item.code,
-      today,
-      calendar,
-      this.config.warning.policy,
-    );
+    const state = classify(deadlines, c.item.code, today, calendar, this.config.warning.policy);
     const was = c.lifecycle.warning ?? null;
     if (
       was &&

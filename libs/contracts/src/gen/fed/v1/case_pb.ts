@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file fed/v1/case.proto.
  */
 export const file_fed_v1_case: GenFile = /*@__PURE__*/
-  fileDesc("ChFmZWQvdjEvY2FzZS5wcm90bxIGZmVkLnYxIkEKD01hc2tlZEFwcGxpY2FudBIMCgRuYW1lGAEgASgJEhEKCWlkX251bWJlchgCIAEoCRINCgVwaG9uZRgDIAEoCSLnAgoKQ2FzZVJlY29yZBIPCgdjYXNlX25vGAEgASgJEhYKDmNvbW11bml0eV9jb2RlGAIgASgJEhUKDWRpc3RyaWN0X2NvZGUYAyABKAkSEQoJY2l0eV9jb2RlGAQgASgJEhEKCWl0ZW1fY29kZRgFIAEoCRIgCgdjaGFubmVsGAYgASgOMg8uZmVkLnYxLkNoYW5uZWwSKgoJYXBwbGljYW50GAcgASgLMhcuZmVkLnYxLk1hc2tlZEFwcGxpY2FudBIWCg5mb3JtX2RhdGFfanNvbhgIIAEoCRIOCgZzdGF0dXMYCSABKAkSLAoIZmlsZWRfYXQYCiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhUKDWhhbmRsaW5nX25vZGUYCyABKAkSHwoEaXRlbRgMIAEoCzIRLmZlZC52MS5JdGVtVGVybXMSFwoPcXVlcnlfY29kZV9oYXNoGA0gASgJIo4BCglJdGVtVGVybXMSDAoEY29kZRgBIAEoCRIPCgd2ZXJzaW9uGAIgASgNEgwKBG5hbWUYAyABKAkSEgoKZGVwYXJ0bWVudBgEIAEoCRIVCg1kZWNpZGluZ190aWVyGAUgASgJEhUKDXByb21pc2VkX2RheXMYBiABKA0SEgoKbGVnYWxfZGF5cxgHIAEoDSIvCglDYXNlRmlsZWQSIgoGcmVjb3JkGAEgASgLMhIuZmVkLnYxLkNhc2VSZWNvcmQiwQUKD0Nhc2VBY3Rpb25UYWtlbhIPCgdvZmZpY2VyGAEgASgJEiAKBmFjY2VwdBgCIAEoCzIOLmZlZC52MS5BY2NlcHRIABIgCgZyZWplY3QYAyABKAsyDi5mZWQudjEuUmVqZWN0SAASNwoScmVxdWVzdF9zdXBwbGVtZW50GAQgASgLMhkuZmVkLnYxLlJlcXVlc3RTdXBwbGVtZW50SAASNwoScmVjZWl2ZV9zdXBwbGVtZW50GAUgASgLMhkuZmVkLnYxLlJlY2VpdmVTdXBwbGVtZW50SAASQAoXc3RhcnRfc3BlY2lhbF9wcm9jZWR1cmUYBiABKAsyHS5mZWQudjEuU3RhcnRTcGVjaWFsUHJvY2VkdXJlSAASPAoVZW5kX3NwZWNpYWxfcHJvY2VkdXJlGAcgASgLMhsuZmVkLnYxLkVuZFNwZWNpYWxQcm9jZWR1cmVIABIiCgdzdXNwZW5kGAggASgLMg8uZmVkLnYxLlN1c3BlbmRIABIgCgZyZXN1bWUYCSABKAsyDi5mZWQudjEuUmVzdW1lSAASJwoKc3RhcnRfc3RlcBgKIAEoCzIRLmZlZC52MS5TdGFydFN0ZXBIABIjCghlbmRfc3RlcBgLIAEoCzIPLmZlZC52MS5FbmRTdGVwSAASIAoGZGVjaWRlGAwgASgLMg4uZmVkLnYxLkRlY2lkZUgAEiIKB2RlbGl2ZXIYDSABKAsyDy5mZWQudjEuRGVsaXZlckgAEiQKCHdpdGhkcmF3GA4gASgLMhAuZmVkLnYxLldpdGhkcmF3SAASHAoEcmF0ZRgPIAEoCzIMLmZlZC52MS5SYXRlSAASIQoHaGFuZF91cBgQIAEoCzIOLmZlZC52MS5IYW5kVXBIABIcCgR3YXJuGBEgASgLMgwuZmVkLnYxLldhcm5IAEIICgZhY3Rpb24iCAoGQWNjZXB0IhgKBlJlamVjdBIOCgZyZWFzb24YASABKAkiNAoRUmVxdWVzdFN1cHBsZW1lbnQSEQoJbWF0ZXJpYWxzGAEgAygJEgwKBG5vdGUYAiABKAkiIQoRUmVjZWl2ZVN1cHBsZW1lbnQSDAoEbm90ZRgBIAEoCSJJChVTdGFydFNwZWNpYWxQcm9jZWR1cmUSDAoEa2luZBgBIAEoCRIOCgZyZWFzb24YAiABKAkSEgoKbGltaXRfZGF5cxgDIAEoDSIjChNFbmRTcGVjaWFsUHJvY2VkdXJlEgwKBG5vdGUYASABKAkiGQoHU3VzcGVuZBIOCgZyZWFzb24YASABKAkiFgoGUmVzdW1lEgwKBG5vdGUYASABKAkiGQoJU3RhcnRTdGVwEgwKBHN0ZXAYASABKAkiKAoHRW5kU3RlcBIMCgRzdGVwGAEgASgJEg8KB29waW5pb24YAiABKAkiKQoGRGVjaWRlEg8KB291dGNvbWUYASABKAkSDgoGcmVzdWx0GAIgASgJIhkKB0RlbGl2ZXISDgoGbWV0aG9kGAEgASgJIhoKCFdpdGhkcmF3Eg4KBnJlYXNvbhgBIAEoCSImCgRSYXRlEg0KBXNjb3JlGAEgASgNEg8KB2NvbW1lbnQYAiABKAkiJwoGSGFuZFVwEg8KB3RvX25vZGUYASABKAkSDAoEbm90ZRgCIAEoCSKVAQoEV2FybhINCgVsZXZlbBgBIAEoCRIWCg5sZWdhbF9icmVhY2hlZBgCIAEoCBIZChFwcm9taXNlZF9kZWFkbGluZRgDIAEoCRIWCg5sZWdhbF9kZWFkbGluZRgEIAEoCRIZChF3b3JraW5nX2RheXNfbGVmdBgFIAEoERIYChBjYWxlbmRhcl92ZXJzaW9uGAYgASgNKm4KB0NoYW5uZWwSFwoTQ0hBTk5FTF9VTlNQRUNJRklFRBAAEhIKDkNIQU5ORUxfV0lORE9XEAESEgoOQ0hBTk5FTF9PTkxJTkUQAhISCg5DSEFOTkVMX1dFQ0hBVBADEg4KCkNIQU5ORUxfUVIQBGIGcHJvdG8z", [file_google_protobuf_timestamp]);
+  fileDesc("ChFmZWQvdjEvY2FzZS5wcm90bxIGZmVkLnYxIkEKD01hc2tlZEFwcGxpY2FudBIMCgRuYW1lGAEgASgJEhEKCWlkX251bWJlchgCIAEoCRINCgVwaG9uZRgDIAEoCSLnAgoKQ2FzZVJlY29yZBIPCgdjYXNlX25vGAEgASgJEhYKDmNvbW11bml0eV9jb2RlGAIgASgJEhUKDWRpc3RyaWN0X2NvZGUYAyABKAkSEQoJY2l0eV9jb2RlGAQgASgJEhEKCWl0ZW1fY29kZRgFIAEoCRIgCgdjaGFubmVsGAYgASgOMg8uZmVkLnYxLkNoYW5uZWwSKgoJYXBwbGljYW50GAcgASgLMhcuZmVkLnYxLk1hc2tlZEFwcGxpY2FudBIWCg5mb3JtX2RhdGFfanNvbhgIIAEoCRIOCgZzdGF0dXMYCSABKAkSLAoIZmlsZWRfYXQYCiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhUKDWhhbmRsaW5nX25vZGUYCyABKAkSHwoEaXRlbRgMIAEoCzIRLmZlZC52MS5JdGVtVGVybXMSFwoPcXVlcnlfY29kZV9oYXNoGA0gASgJIo4BCglJdGVtVGVybXMSDAoEY29kZRgBIAEoCRIPCgd2ZXJzaW9uGAIgASgNEgwKBG5hbWUYAyABKAkSEgoKZGVwYXJ0bWVudBgEIAEoCRIVCg1kZWNpZGluZ190aWVyGAUgASgJEhUKDXByb21pc2VkX2RheXMYBiABKA0SEgoKbGVnYWxfZGF5cxgHIAEoDSIvCglDYXNlRmlsZWQSIgoGcmVjb3JkGAEgASgLMhIuZmVkLnYxLkNhc2VSZWNvcmQiwQUKD0Nhc2VBY3Rpb25UYWtlbhIPCgdvZmZpY2VyGAEgASgJEiAKBmFjY2VwdBgCIAEoCzIOLmZlZC52MS5BY2NlcHRIABIgCgZyZWplY3QYAyABKAsyDi5mZWQudjEuUmVqZWN0SAASNwoScmVxdWVzdF9zdXBwbGVtZW50GAQgASgLMhkuZmVkLnYxLlJlcXVlc3RTdXBwbGVtZW50SAASNwoScmVjZWl2ZV9zdXBwbGVtZW50GAUgASgLMhkuZmVkLnYxLlJlY2VpdmVTdXBwbGVtZW50SAASQAoXc3RhcnRfc3BlY2lhbF9wcm9jZWR1cmUYBiABKAsyHS5mZWQudjEuU3RhcnRTcGVjaWFsUHJvY2VkdXJlSAASPAoVZW5kX3NwZWNpYWxfcHJvY2VkdXJlGAcgASgLMhsuZmVkLnYxLkVuZFNwZWNpYWxQcm9jZWR1cmVIABIiCgdzdXNwZW5kGAggASgLMg8uZmVkLnYxLlN1c3BlbmRIABIgCgZyZXN1bWUYCSABKAsyDi5mZWQudjEuUmVzdW1lSAASJwoKc3RhcnRfc3RlcBgKIAEoCzIRLmZlZC52MS5TdGFydFN0ZXBIABIjCghlbmRfc3RlcBgLIAEoCzIPLmZlZC52MS5FbmRTdGVwSAASIAoGZGVjaWRlGAwgASgLMg4uZmVkLnYxLkRlY2lkZUgAEiIKB2RlbGl2ZXIYDSABKAsyDy5mZWQudjEuRGVsaXZlckgAEiQKCHdpdGhkcmF3GA4gASgLMhAuZmVkLnYxLldpdGhkcmF3SAASHAoEcmF0ZRgPIAEoCzIMLmZlZC52MS5SYXRlSAASIQoHaGFuZF91cBgQIAEoCzIOLmZlZC52MS5IYW5kVXBIABIcCgR3YXJuGBEgASgLMgwuZmVkLnYxLldhcm5IAEIICgZhY3Rpb24iCAoGQWNjZXB0IhgKBlJlamVjdBIOCgZyZWFzb24YASABKAkiNAoRUmVxdWVzdFN1cHBsZW1lbnQSEQoJbWF0ZXJpYWxzGAEgAygJEgwKBG5vdGUYAiABKAkiIQoRUmVjZWl2ZVN1cHBsZW1lbnQSDAoEbm90ZRgBIAEoCSJJChVTdGFydFNwZWNpYWxQcm9jZWR1cmUSDAoEa2luZBgBIAEoCRIOCgZyZWFzb24YAiABKAkSEgoKbGltaXRfZGF5cxgDIAEoDSIjChNFbmRTcGVjaWFsUHJvY2VkdXJlEgwKBG5vdGUYASABKAkiGQoHU3VzcGVuZBIOCgZyZWFzb24YASABKAkiFgoGUmVzdW1lEgwKBG5vdGUYASABKAkiGQoJU3RhcnRTdGVwEgwKBHN0ZXAYASABKAkiKAoHRW5kU3RlcBIMCgRzdGVwGAEgASgJEg8KB29waW5pb24YAiABKAkiSQoGRGVjaWRlEg8KB291dGNvbWUYASABKAkSDgoGcmVzdWx0GAIgASgJEh4KBnRpbWluZxgDIAEoCzIOLmZlZC52MS5UaW1pbmcimAEKBlRpbWluZxIZChFwcm9taXNlZF9kZWFkbGluZRgBIAEoCRIWCg5sZWdhbF9kZWFkbGluZRgCIAEoCRISCgpkZWNpZGVkX29uGAMgASgJEhkKEXdvcmtpbmdfZGF5c191c2VkGAQgASgNEhIKCmNvbXBsZXRpb24YBSABKAkSGAoQY2FsZW5kYXJfdmVyc2lvbhgGIAEoDSIZCgdEZWxpdmVyEg4KBm1ldGhvZBgBIAEoCSIaCghXaXRoZHJhdxIOCgZyZWFzb24YASABKAkiJgoEUmF0ZRINCgVzY29yZRgBIAEoDRIPCgdjb21tZW50GAIgASgJIicKBkhhbmRVcBIPCgd0b19ub2RlGAEgASgJEgwKBG5vdGUYAiABKAkilQEKBFdhcm4SDQoFbGV2ZWwYASABKAkSFgoObGVnYWxfYnJlYWNoZWQYAiABKAgSGQoRcHJvbWlzZWRfZGVhZGxpbmUYAyABKAkSFgoObGVnYWxfZGVhZGxpbmUYBCABKAkSGQoRd29ya2luZ19kYXlzX2xlZnQYBSABKBESGAoQY2FsZW5kYXJfdmVyc2lvbhgGIAEoDSpuCgdDaGFubmVsEhcKE0NIQU5ORUxfVU5TUEVDSUZJRUQQABISCg5DSEFOTkVMX1dJTkRPVxABEhIKDkNIQU5ORUxfT05MSU5FEAISEgoOQ0hBTk5FTF9XRUNIQVQQAxIOCgpDSEFOTkVMX1FSEARiBnByb3RvMw", [file_google_protobuf_timestamp]);
 
 /**
  * Applicant as seen above the filing community: personal data masked (DESIGN §5).
@@ -550,6 +550,14 @@ export type Decide = Message<"fed.v1.Decide"> & {
    * @generated from field: string result = 2;
    */
   result: string;
+
+  /**
+   * Measured by the deciding node at the decision, with its working-day calendar, so that every tier
+   * counts the case the same way. Empty / 0 when its calendar did not reach that far.
+   *
+   * @generated from field: fed.v1.Timing timing = 3;
+   */
+  timing?: Timing | undefined;
 };
 
 /**
@@ -558,6 +566,56 @@ export type Decide = Message<"fed.v1.Decide"> & {
  */
 export const DecideSchema: GenMessage<Decide> = /*@__PURE__*/
   messageDesc(file_fed_v1_case, 15);
+
+/**
+ * How long a case took, against its limits (working days, net of pauses).
+ *
+ * @generated from message fed.v1.Timing
+ */
+export type Timing = Message<"fed.v1.Timing"> & {
+  /**
+   * YYYY-MM-DD, Asia/Shanghai.
+   *
+   * @generated from field: string promised_deadline = 1;
+   */
+  promisedDeadline: string;
+
+  /**
+   * @generated from field: string legal_deadline = 2;
+   */
+  legalDeadline: string;
+
+  /**
+   * @generated from field: string decided_on = 3;
+   */
+  decidedOn: string;
+
+  /**
+   * Working days from the acceptance day (not counted) to the decision day, net of pauses.
+   *
+   * @generated from field: uint32 working_days_used = 4;
+   */
+  workingDaysUsed: number;
+
+  /**
+   * "ahead" (提前办结), "on-time" (按时), "overdue" (超期).
+   *
+   * @generated from field: string completion = 5;
+   */
+  completion: string;
+
+  /**
+   * @generated from field: uint32 calendar_version = 6;
+   */
+  calendarVersion: number;
+};
+
+/**
+ * Describes the message fed.v1.Timing.
+ * Use `create(TimingSchema)` to create a new message.
+ */
+export const TimingSchema: GenMessage<Timing> = /*@__PURE__*/
+  messageDesc(file_fed_v1_case, 16);
 
 /**
  * 送达.
@@ -578,7 +636,7 @@ export type Deliver = Message<"fed.v1.Deliver"> & {
  * Use `create(DeliverSchema)` to create a new message.
  */
 export const DeliverSchema: GenMessage<Deliver> = /*@__PURE__*/
-  messageDesc(file_fed_v1_case, 16);
+  messageDesc(file_fed_v1_case, 17);
 
 /**
  * 撤回 by the applicant.
@@ -597,7 +655,7 @@ export type Withdraw = Message<"fed.v1.Withdraw"> & {
  * Use `create(WithdrawSchema)` to create a new message.
  */
 export const WithdrawSchema: GenMessage<Withdraw> = /*@__PURE__*/
-  messageDesc(file_fed_v1_case, 17);
+  messageDesc(file_fed_v1_case, 18);
 
 /**
  * 好差评.
@@ -621,7 +679,7 @@ export type Rate = Message<"fed.v1.Rate"> & {
  * Use `create(RateSchema)` to create a new message.
  */
 export const RateSchema: GenMessage<Rate> = /*@__PURE__*/
-  messageDesc(file_fed_v1_case, 18);
+  messageDesc(file_fed_v1_case, 19);
 
 /**
  * 社区受理、区级审批: the case moves to the parent node, which alone may change it from then on.
@@ -645,7 +703,7 @@ export type HandUp = Message<"fed.v1.HandUp"> & {
  * Use `create(HandUpSchema)` to create a new message.
  */
 export const HandUpSchema: GenMessage<HandUp> = /*@__PURE__*/
-  messageDesc(file_fed_v1_case, 19);
+  messageDesc(file_fed_v1_case, 20);
 
 /**
  * 预警: the warning clock of the node handling the case saw its state change — a new level (green,
@@ -699,7 +757,7 @@ export type Warn = Message<"fed.v1.Warn"> & {
  * Use `create(WarnSchema)` to create a new message.
  */
 export const WarnSchema: GenMessage<Warn> = /*@__PURE__*/
-  messageDesc(file_fed_v1_case, 20);
+  messageDesc(file_fed_v1_case, 21);
 
 /**
  * @generated from enum fed.v1.Channel
