@@ -453,7 +453,9 @@ export function describeLifecycle(): void {
             const r = await getJson<Record<string, unknown> & { timeline: unknown[] }>(
               url(code, `/api/v1/public/cases/${c.caseNo}?queryCode=${c.queryCode}`),
             );
-            return r.status === 200 && r.body.timeline.length === 2 ? r : undefined;
+            return r.status === 200 && r.body.timeline.length === 2 && r.body.status === 'accepted'
+              ? r
+              : undefined;
           },
           { what: `public lookup of ${c.caseNo} at ${code}` },
         );
@@ -490,6 +492,136 @@ export function describeLifecycle(): void {
       }
       expect(statuses).toContain(429);
       expect(statuses.slice(0, 5).every((s) => s === 404)).toBe(true);
+    });
+  });
+
+  describe('compliance statistics and oversight', () => {
+    type Figures = {
+      received: number;
+      accepted: number;
+      notAccepted: number;
+      completed: number;
+      completedAhead: number;
+      aheadRate: number | null;
+      satisfaction: Record<string, number | null>;
+      open: { cases: number } | null;
+    };
+    type Stats = { total: Figures; groups: (Figures & { key: string })[] };
+    const shanghaiDay = (offsetDays: number) =>
+      new Date(Date.now() + 8 * 3600_000 + offsetDays * 86_400_000).toISOString().slice(0, 10);
+    // Yesterday to tomorrow in Shanghai: the test holds whenever it runs, even across midnight.
+    const around = () => `period=custom&from=${shanghaiDay(-1)}&to=${shanghaiDay(1)}`;
+    const stats = async (code: string, query: string) => {
+      const res = await getJson<Stats>(url(code, `/api/v1/stats?${around()}&${query}`));
+      expect(res.status).toBe(200);
+      return res.body;
+    };
+
+    it('counts a case handed from community to district once at every tier, for the accepting and the deciding node', async () => {
+      const community = '150202002003';
+      const district = '150202';
+      const code = `150202-ST-${Date.now() % 1_000_000}`;
+      const item = {
+        name: '东河区统计测试事项',
+        department: '东河区统计测试局',
+        decidingTier: 'district',
+        promisedDays: 5,
+        legalDays: 20,
+      };
+      expect((await put(url(district, `/api/v1/catalog/items/${code}`), item)).status).toBe(200);
+      await eventually(
+        async () =>
+          (await getJson(url(community, `/api/v1/catalog/items/${code}`))).status === 200 ? true : undefined,
+        { what: `item ${code} at ${community}` },
+      );
+      const [a, b, c] = [
+        await file(community, code),
+        await file(community, code),
+        await file(community, code),
+      ];
+      await mustAct(community, a.caseNo, 'accept');
+      await mustAct(community, a.caseNo, 'hand-up');
+      await awaitHandler(district, a.caseNo, district, 3);
+      await mustAct(district, a.caseNo, 'decide', { outcome: 'approved', result: '同意' });
+      await awaitHandler(community, a.caseNo, community, 4);
+      await mustAct(community, a.caseNo, 'deliver', { method: 'window' });
+      await mustAct(community, a.caseNo, 'rate', { score: 5 });
+      await mustAct(community, b.caseNo, 'reject', { reason: '不属于本事项受理范围' });
+      await mustAct(community, c.caseNo, 'accept');
+      await awaitCase(CITY, a.caseNo, 6);
+      await awaitCase(CITY, b.caseNo, 2);
+      await awaitCase(CITY, c.caseNo, 2);
+
+      // Every tier that holds the three cases counts them the same way, once.
+      for (const code2 of [community, district, CITY]) {
+        const { total } = await stats(code2, `itemCode=${code}`);
+        expect(total).toMatchObject({
+          received: 3,
+          accepted: 2,
+          notAccepted: 1,
+          completed: 1,
+          completedAhead: 1, // decided the day it was accepted, with 5 working days promised
+          aheadRate: 1,
+          satisfaction: { '5': 1, average: 5 },
+          open: { cases: 1 },
+        });
+      }
+      const byDistrict = await stats(CITY, `itemCode=${code}&groupBy=district`);
+      expect(byDistrict.groups).toEqual([expect.objectContaining({ key: district, received: 3 }) as unknown]);
+      const accepted = await stats(CITY, `itemCode=${code}&groupBy=acceptedBy`);
+      // The refused case was never accepted: it counts under no accepting node.
+      expect(accepted.groups.find((g) => g.key === community)).toMatchObject({
+        received: 2,
+        accepted: 2,
+        completed: 1,
+      });
+      expect(accepted.groups.find((g) => g.key === '')).toMatchObject({ received: 1, notAccepted: 1 });
+      const decided = await stats(CITY, `itemCode=${code}&groupBy=decidedBy`);
+      expect(decided.groups.find((g) => g.key === district)).toMatchObject({ completed: 1 });
+      expect(decided.groups.find((g) => g.key === community)).toBeUndefined();
+
+      // Oversight: the open one, at the district and the city; CSV of all three; not at a community.
+      for (const code2 of [district, CITY]) {
+        const open = await getJson<{ items: { caseNo: string }[]; total: number }>(
+          url(code2, `/api/v1/oversight/cases?itemCode=${code}&status=open`),
+        );
+        expect(open.body.total).toBe(1);
+        expect(open.body.items[0].caseNo).toBe(c.caseNo);
+      }
+      const csv = await fetch(url(CITY, `/api/v1/oversight/cases.csv?itemCode=${code}`));
+      expect(csv.headers.get('content-type')).toContain('text/csv');
+      const lines = (await csv.text()).trim().split('\r\n');
+      expect(lines).toHaveLength(4);
+      expect(lines[0]).toContain('caseNo,districtCode,communityCode');
+      expect(
+        lines
+          .slice(1)
+          .map((l) => l.split(',')[0])
+          .sort(),
+      ).toEqual([a.caseNo, b.caseNo, c.caseNo].sort());
+      expect((await getJson(url(community, '/api/v1/oversight/cases'))).status).toBe(403);
+    });
+
+    it.each([
+      ['an unknown grouping', 'groupBy=weather'],
+      ['an unknown field', 'colour=red'],
+      ['an inverted range', 'period=custom&from=2026-05-01&to=2026-04-01'],
+      ['a custom period without its end', 'period=custom&from=2026-05-01'],
+      ['an absurd range', 'period=custom&from=2000-01-01&to=2026-01-01'],
+      ['a date that does not exist', 'period=day&date=2026-02-30'],
+    ])('stats with %s: 400 with the reason', async (_what, query) => {
+      const res = await getJson<{ message: string }>(url(CITY, `/api/v1/stats?${query}`));
+      expect(res.status).toBe(400);
+      expect(JSON.stringify(res.body).length).toBeGreaterThan(20);
+    });
+
+    it.each([
+      ['a page size over the limit', 'pageSize=500'],
+      ['an unknown sort', 'sort=applicantName'],
+      ['an unknown filter', 'applicant=王'],
+      ['a malformed date', 'filedFrom=yesterday'],
+    ])('oversight with %s: 400', async (_what, query) => {
+      expect((await getJson(url(CITY, `/api/v1/oversight/cases?${query}`))).status).toBe(400);
     });
   });
 

@@ -16,6 +16,11 @@ import { ReplicaRepository } from './replica.repository';
 import { ReplicaService } from './replica.service';
 import { SyncController } from './sync.controller';
 import { SyncRepository } from './sync.repository';
+import { OversightController } from './stats/oversight.controller';
+import { OversightRepository } from './stats/oversight.repository';
+import { StatsController } from './stats/stats.controller';
+import { StatsRepository } from './stats/stats.repository';
+import { StatsService } from './stats/stats.service';
 import { Clock } from './warning/clock';
 import { WarningClock } from './warning/warning.clock';
 import { WarningController } from './warning/warning.controller';
@@ -43,6 +48,8 @@ export class CasesModule {
         CalendarController,
         PublicCasesController,
         WarningController,
+        StatsController,
+        OversightController,
       ],
       providers: [
         CasesRepository,
@@ -56,6 +63,9 @@ export class CasesModule {
         ReferenceResync,
         Clock,
         WarningClock,
+        StatsRepository,
+        StatsService,
+        OversightRepository,
       ],
       exports: [CasesRepository, CatalogService, CalendarService],
     };

@@ -8,6 +8,7 @@ import { LifecycleAndReferenceData1764300000000 } from './migrations/17643000000
 import { BackfillLegacyCases1764300000001 } from './migrations/1764300000001-backfill-legacy-cases';
 import { WarningEventsIndex1764400000000 } from './migrations/1764400000000-warning-events-index';
 import { ComplianceStatistics1764400000001 } from './migrations/1764400000001-compliance-statistics';
+import { OversightColumns1764400000002 } from './migrations/1764400000002-oversight-columns';
 
 /** The replica schema's migrations, in order. Never rewrite one that has landed; add a new one. */
 export const MIGRATIONS = [
@@ -16,6 +17,7 @@ export const MIGRATIONS = [
   BackfillLegacyCases1764300000001,
   WarningEventsIndex1764400000000,
   ComplianceStatistics1764400000001,
+  OversightColumns1764400000002,
 ];
 
 @Injectable()

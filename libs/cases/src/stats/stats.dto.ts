@@ -1,0 +1,145 @@
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const dateMessage = { message: '$property must be a date YYYY-MM-DD' };
+
+export const PERIODS = ['day', 'week', 'month', 'year', 'custom'] as const;
+export const GROUP_BY = [
+  'none',
+  'district',
+  'community',
+  'item',
+  'department',
+  'decidingTier',
+  'acceptedBy',
+  'decidedBy',
+] as const;
+export type GroupBy = (typeof GROUP_BY)[number];
+
+/** GET /api/v1/stats: a period, a grouping, filters. Unknown fields are refused (400). */
+export class StatsQuery {
+  @IsOptional()
+  @IsIn(PERIODS)
+  period: (typeof PERIODS)[number] = 'month';
+
+  /** A day inside the period (day, week, month, year); default today in Asia/Shanghai. */
+  @IsOptional()
+  @Matches(DATE, dateMessage)
+  date?: string;
+
+  /** custom: first and last day, inclusive. */
+  @IsOptional()
+  @Matches(DATE, dateMessage)
+  from?: string;
+
+  @IsOptional()
+  @Matches(DATE, dateMessage)
+  to?: string;
+
+  @IsOptional()
+  @IsIn(GROUP_BY)
+  groupBy: GroupBy = 'none';
+
+  @IsOptional()
+  @Matches(/^\d{6}$/, { message: 'districtCode must be a 6-digit code' })
+  districtCode?: string;
+
+  @IsOptional()
+  @Matches(/^\d{12}$/, { message: 'communityCode must be a 12-digit code' })
+  communityCode?: string;
+
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9][A-Za-z0-9-]{2,39}$/, { message: 'itemCode must be 3–40 letters, digits or -' })
+  itemCode?: string;
+
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  department?: string;
+}
+
+export const SORTS = ['filedAt', 'acceptedAt', 'decidedAt', 'promisedDeadline', 'caseNo'] as const;
+export const OVERSIGHT_STATUSES = [
+  'submitted',
+  'accepted',
+  'supplement',
+  'special-procedure',
+  'suspended',
+  'decided',
+  'delivered',
+  'rejected',
+  'withdrawn',
+  'open',
+] as const;
+
+/** GET /api/v1/oversight/cases: any combination of filters, sorted and paged. */
+export class OversightQuery {
+  @IsOptional()
+  @Matches(/^\d{6}$/, { message: 'districtCode must be a 6-digit code' })
+  districtCode?: string;
+
+  @IsOptional()
+  @Matches(/^\d{12}$/, { message: 'communityCode must be a 12-digit code' })
+  communityCode?: string;
+
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9][A-Za-z0-9-]{2,39}$/, { message: 'itemCode must be 3–40 letters, digits or -' })
+  itemCode?: string;
+
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  department?: string;
+
+  /** A status, or `open` for every accepted case not finished. */
+  @IsOptional()
+  @IsIn(OVERSIGHT_STATUSES)
+  status?: (typeof OVERSIGHT_STATUSES)[number];
+
+  @IsOptional()
+  @IsIn(['none', 'green', 'yellow', 'red'])
+  warningLevel?: 'none' | 'green' | 'yellow' | 'red';
+
+  /** true: open cases past their promised deadline (red). */
+  @IsOptional()
+  @IsIn(['true', 'false'])
+  overdue?: 'true' | 'false';
+
+  @IsOptional()
+  @IsIn(['true', 'false'])
+  legalBreached?: 'true' | 'false';
+
+  @IsOptional()
+  @Matches(/^\d{6}(\d{6})?$/, { message: 'handlingNode must be a 6 or 12 digit node code' })
+  handlingNode?: string;
+
+  @IsOptional() @Matches(DATE, dateMessage) filedFrom?: string;
+  @IsOptional() @Matches(DATE, dateMessage) filedTo?: string;
+  @IsOptional() @Matches(DATE, dateMessage) acceptedFrom?: string;
+  @IsOptional() @Matches(DATE, dateMessage) acceptedTo?: string;
+  @IsOptional() @Matches(DATE, dateMessage) decidedFrom?: string;
+  @IsOptional() @Matches(DATE, dateMessage) decidedTo?: string;
+
+  @IsOptional()
+  @IsIn(SORTS)
+  sort: (typeof SORTS)[number] = 'filedAt';
+
+  @IsOptional()
+  @IsIn(['asc', 'desc'])
+  order: 'asc' | 'desc' = 'desc';
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  page = 1;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  pageSize = 50;
+}
