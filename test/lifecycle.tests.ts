@@ -625,6 +625,71 @@ export function describeLifecycle(): void {
     });
   });
 
+  describe('supervision tickets (督办)', () => {
+    type Ticket = { ticketId: string; status: string; deliveredTo: string | null; answer: string | null };
+    const ticketAt = async (code: string, caseNo: string) =>
+      (await getJson<{ items: Ticket[] }>(url(code, `/api/v1/supervision/tickets?caseNo=${caseNo}`))).body
+        .items[0];
+
+    it('the city issues a ticket; it reaches the handling community, is answered there, and the city follows it', async () => {
+      const community = '150202001001';
+      const c = await file(community, '150200-MZ-003');
+      await mustAct(community, c.caseNo, 'accept');
+      await awaitCase(CITY, c.caseNo, 2);
+      const issued = await postJson<Ticket>(url(CITY, '/api/v1/supervision/tickets'), {
+        caseNo: c.caseNo,
+        reason: '群众反映办理进度慢，请说明情况并加快办理',
+        dueDate: '2026-12-31',
+        officer: '市效能办 赵敏',
+      });
+      expect(issued.status).toBe(201);
+      expect(issued.body.status).toBe('issued');
+      const { ticketId } = issued.body;
+
+      // Delivered: the community records it in the case; every tier sees the event.
+      await eventually(
+        async () => ((await ticketAt(CITY, c.caseNo))?.status === 'delivered' ? true : undefined),
+        { what: `ticket ${ticketId} delivered, seen at the city` },
+      );
+      expect(await ticketAt(CITY, c.caseNo)).toMatchObject({ deliveredTo: community });
+      const atCommunity = await caseAt(community, c.caseNo);
+      expect(atCommunity?.lifecycle).toMatchObject({
+        supervisions: [expect.objectContaining({ ticketId }) as unknown],
+      });
+
+      // Answered at the handling node; the district and the city follow.
+      const wrong = await act(community, c.caseNo, 'answer-supervision', {
+        ticketId: '00000000-0000-4000-8000-000000000000',
+        answer: '—',
+      });
+      expect(wrong.status).toBe(409);
+      await mustAct(community, c.caseNo, 'answer-supervision', {
+        ticketId,
+        answer: '已补派人手，本周内办结',
+      });
+      for (const code of ['150202', CITY]) {
+        await eventually(
+          async () => ((await ticketAt(code, c.caseNo))?.status === 'answered' ? true : undefined),
+          { what: `ticket ${ticketId} answered, seen at ${code}` },
+        );
+      }
+      expect(await ticketAt(CITY, c.caseNo)).toMatchObject({ answer: '已补派人手，本周内办结' });
+    });
+
+    it('is refused at a community, for a closed case, and with a bad body', async () => {
+      const community = '150202001001';
+      const c = await file(community, '150200-MZ-003');
+      const body = { caseNo: c.caseNo, reason: '请加快办理' };
+      expect((await postJson(url(community, '/api/v1/supervision/tickets'), body)).status).toBe(403);
+      await mustAct(community, c.caseNo, 'reject', { reason: '材料不符' });
+      await awaitCase('150202', c.caseNo, 2);
+      expect((await postJson(url('150202', '/api/v1/supervision/tickets'), body)).status).toBe(409);
+      expect(
+        (await postJson(url('150202', '/api/v1/supervision/tickets'), { caseNo: 'x', reason: '' })).status,
+      ).toBe(400);
+    });
+  });
+
   describe('the warning clock', () => {
     afterAll(stopRestartedNodes);
 

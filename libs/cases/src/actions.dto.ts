@@ -121,6 +121,18 @@ class HandUpDto extends NoteDto {
   toNode?: string;
 }
 
+class AnswerSupervisionDto extends ActionBodyDto {
+  @Matches(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, {
+    message: 'ticketId must be a UUID',
+  })
+  ticketId!: string;
+
+  @IsString()
+  @Length(1, ACTION_LIMITS.result)
+  @Matches(NO_CONTROL, noControl)
+  answer!: string;
+}
+
 /** The body DTO of each action, and how it becomes the action the event carries. */
 export const ACTION_BODIES: {
   [A in StaffActionName]: { dto: new () => ActionBodyDto; toAction: (body: never) => CaseAction };
@@ -168,6 +180,14 @@ export const ACTION_BODIES: {
   rate: {
     dto: RateDto,
     toAction: (b: RateDto) => ({ action: 'rate', score: b.score, comment: b.comment ?? '' }),
+  },
+  'answer-supervision': {
+    dto: AnswerSupervisionDto,
+    toAction: (b: AnswerSupervisionDto) => ({
+      action: 'answer-supervision',
+      ticketId: b.ticketId,
+      answer: b.answer,
+    }),
   },
   'hand-up': {
     dto: HandUpDto,

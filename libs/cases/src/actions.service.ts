@@ -5,12 +5,14 @@ import {
   CaseAction,
   CaseSnapshot,
   CaseTiming,
+  ContractError,
+  decodeEvent,
   encodeEvent,
   FederationEvent,
   TierName,
 } from '@fed/contracts';
 import { HEADERS, OutboxRelay, OutboxRepository, OutboxRow, Topics } from '@fed/federation';
-import { Metrics, NODE_CONFIG, NodeConfig } from '@fed/platform';
+import { DomainError, Metrics, NODE_CONFIG, NodeConfig } from '@fed/platform';
 import { shanghaiDate } from '@fed/calendar';
 import { measureTiming } from '@fed/efficiency';
 import { CurrentCase } from './case.fold';
@@ -20,6 +22,7 @@ import { CaseError } from './cases.errors';
 import { CaseView } from './cases.repository';
 import { applyAction, TransitionError } from './lifecycle';
 import { ReplicaRepository } from './replica.repository';
+import { SupervisionRepository } from './supervision/supervision.repository';
 
 /** What an action produced: the case as it now stands and the events it became. */
 export interface ActionOutcome {
@@ -46,6 +49,7 @@ export class ActionsService {
     private readonly relay: OutboxRelay,
     private readonly metrics: Metrics,
     private readonly calendar: CalendarService,
+    private readonly supervision: SupervisionRepository,
     @Inject(NODE_CONFIG) private readonly config: NodeConfig,
   ) {
     this.topics = new Topics(config.namespace);
@@ -83,6 +87,19 @@ export class ActionsService {
     return (outcome?.events.length ?? 0) > 0;
   }
 
+  /** Records a supervision ticket's arrival at this, the handling node, once. */
+  async acknowledge(
+    caseNo: string,
+    action: Extract<CaseAction, { action: 'acknowledge-supervision' }>,
+  ): Promise<void> {
+    await this.transact(caseNo, '', (current) => {
+      const c = current.snapshot;
+      if (c.handlingNode !== this.config.node.code) return [];
+      if ((c.lifecycle.supervisions ?? []).some((s) => s.ticketId === action.ticketId)) return [];
+      return [action];
+    });
+  }
+
   /** Locks the case, applies the actions `plan` returns as events, stores and sends them: one transaction. */
   private async transact(
     caseNo: string,
@@ -112,11 +129,12 @@ export class ActionsService {
           schemaVersion: 1,
           body: { type: ACTION_EVENT_TYPES[step.action], officer, action: step },
         };
-        events.push({ event, raw: Buffer.from(encodeEvent(event)) });
+        events.push({ event, raw: this.encodeChecked(event) });
         state = { version: event.caseVersion, snapshot };
       }
       await this.replica.insertEvents(m, events);
       await this.replica.upsertCases(m, [state]);
+      await this.supervision.track(m, events);
       await this.outbox.append(
         m,
         events.flatMap((e) => this.outboxRows(e.event, e.raw)),
@@ -171,6 +189,30 @@ export class ActionsService {
       }
       throw e;
     }
+  }
+
+  /**
+   * Encodes an event and reads it back as every receiver will: an event the tiers above would
+   * refuse is never written here (it would set the case apart from its replicas for good).
+   */
+  private encodeChecked(event: FederationEvent): Buffer {
+    const raw = Buffer.from(encodeEvent(event));
+    try {
+      decodeEvent(raw);
+    } catch (e) {
+      if (e instanceof ContractError) {
+        throw new DomainError(
+          'unprocessable',
+          'CASE_EVENT_INVALID',
+          `the event would be refused: ${e.message}`,
+          {
+            caseNo: event.caseNo,
+          },
+        );
+      }
+      throw e;
+    }
+    return raw;
   }
 
   /** Fills in what the node decides itself: a case is handed up only to this node's parent. */

@@ -16,6 +16,9 @@ import { ReplicaRepository } from './replica.repository';
 import { ReplicaService } from './replica.service';
 import { SyncController } from './sync.controller';
 import { SyncRepository } from './sync.repository';
+import { SupervisionController } from './supervision/supervision.controller';
+import { SupervisionRepository } from './supervision/supervision.repository';
+import { SupervisionService } from './supervision/supervision.service';
 import { OversightController } from './stats/oversight.controller';
 import { OversightRepository } from './stats/oversight.repository';
 import { StatsController } from './stats/stats.controller';
@@ -50,6 +53,7 @@ export class CasesModule {
         WarningController,
         StatsController,
         OversightController,
+        SupervisionController,
       ],
       providers: [
         CasesRepository,
@@ -66,6 +70,8 @@ export class CasesModule {
         StatsRepository,
         StatsService,
         OversightRepository,
+        SupervisionRepository,
+        SupervisionService,
       ],
       exports: [CasesRepository, CatalogService, CalendarService],
     };

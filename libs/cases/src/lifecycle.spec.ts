@@ -106,6 +106,11 @@ const ACTIONS: { [A in StaffActionName]: Extract<CaseAction, { action: A }> } = 
   withdraw: { action: 'withdraw', reason: '申请人主动撤回' },
   rate: { action: 'rate', score: 5, comment: '办事效率高' },
   'hand-up': { action: 'hand-up', toNode: DISTRICT, note: '报区级审批' },
+  'answer-supervision': {
+    action: 'answer-supervision',
+    ticketId: '9d3c4a7e-1b2f-4c5d-8e9f-0a1b2c3d4e5f',
+    answer: '已督促承办人办理',
+  },
 };
 const ACTION_NAMES = Object.keys(ACTIONS) as StaffActionName[];
 
@@ -245,7 +250,7 @@ const STATES: State[] = [
 describe('the action table', () => {
   it('covers every action of the contract and every status', () => {
     expect([...ACTION_NAMES].sort()).toEqual([...CASE_ACTIONS].sort());
-    expect(ACTION_NAMES).toHaveLength(15);
+    expect(ACTION_NAMES).toHaveLength(16);
     expect(new Set(STATES.map((s) => s.snapshot.status)).size).toBe(9);
   });
 });

@@ -48,6 +48,12 @@ const PAUSES = {
  * acting node (409 with this list) and at every replica (an event breaking them is set aside).
  */
 export function allowedActions(c: CaseSnapshot, tier: TierName): CaseActionName[] {
+  const answerable = (c.lifecycle.supervisions ?? []).some((s) => s.answeredAt === null);
+  const allowed = lifecycleActions(c, tier);
+  return answerable ? [...allowed, 'answer-supervision'] : allowed;
+}
+
+function lifecycleActions(c: CaseSnapshot, tier: TierName): CaseActionName[] {
   const l = c.lifecycle;
   switch (c.status) {
     case 'submitted':
@@ -111,6 +117,29 @@ export function applyAction(c: CaseSnapshot, action: CaseAction, ctx: ActionCont
       at: ctx.at,
     };
     return { ...c, lifecycle: { ...c.lifecycle, warning } };
+  }
+  if (action.action === 'acknowledge-supervision') {
+    // The system records a ticket the moment it reaches the handling node, whatever the case's state.
+    const supervisions = c.lifecycle.supervisions ?? [];
+    if (supervisions.some((s) => s.ticketId === action.ticketId)) {
+      throw new TransitionError(
+        'forbidden',
+        `ticket ${action.ticketId} is already recorded`,
+        allowed,
+        c.handlingNode,
+      );
+    }
+    const received = {
+      ticketId: action.ticketId,
+      issuer: action.issuer,
+      reason: action.reason,
+      dueDate: action.dueDate,
+      receivedBy: ctx.node,
+      receivedAt: ctx.at,
+      answer: null,
+      answeredAt: null,
+    };
+    return { ...c, lifecycle: { ...c.lifecycle, supervisions: [...supervisions, received] } };
   }
   if (!allowed.includes(action.action)) {
     throw new TransitionError(
@@ -222,6 +251,22 @@ export function applyAction(c: CaseSnapshot, action: CaseAction, ctx: ActionCont
       // A bad rating must be rectified (好差评 整改).
       if (action.score <= 2) l.rectification = 'open';
       break;
+    case 'answer-supervision': {
+      const supervisions = l.supervisions ?? [];
+      const i = supervisions.findIndex((x) => x.ticketId === action.ticketId && x.answeredAt === null);
+      if (i < 0) {
+        throw new TransitionError(
+          'forbidden',
+          `case ${c.caseNo} has no unanswered supervision ticket ${action.ticketId}`,
+          allowed,
+          c.handlingNode,
+        );
+      }
+      l.supervisions = supervisions.map((x, n) =>
+        n === i ? { ...x, answer: action.answer, answeredAt: at } : x,
+      );
+      break;
+    }
     case 'hand-up':
       if (action.toNode === ctx.node) {
         throw new TransitionError(

@@ -57,6 +57,15 @@ export class ReplicaRepository {
     return new Map(rows.map((r) => [r.case_no, { version: r.version, snapshot: rowToSnapshot(r) }]));
   }
 
+  /** The node handling a case held here (a plain read: no lock), or null. */
+  async handlingNode(m: EntityManager, caseNo: string): Promise<string | null> {
+    const rows: { handling_node: string }[] = await m.query(
+      `SELECT handling_node FROM case_record WHERE case_no = $1`,
+      [caseNo],
+    );
+    return rows[0]?.handling_node ?? null;
+  }
+
   /** Removes and returns the parked events of these cases (re-parked by the caller if still early). */
   async takeParked(m: EntityManager, caseNos: string[]): Promise<ParkedRow[]> {
     // Wrapped in a SELECT: TypeORM answers a bare DELETE ... RETURNING with [rows, count].

@@ -7,6 +7,7 @@ import {
   decodeEvent,
   FederationEvent,
   ReferenceEvent,
+  SUPERVISION_ISSUED,
 } from '@fed/contracts';
 import {
   HEADERS,
@@ -22,6 +23,8 @@ import {
 import { Metrics, NODE_CONFIG, NodeConfig } from '@fed/platform';
 import { planApply } from './case.fold';
 import { ReferenceRepository } from './reference.repository';
+import { SupervisionRepository } from './supervision/supervision.repository';
+import { SupervisionService } from './supervision/supervision.service';
 import { DeadLetterToStore, ParkedRow, ReplicaRepository, SourceProgress } from './replica.repository';
 
 interface Candidate {
@@ -46,6 +49,8 @@ export class ReplicaService {
   constructor(
     private readonly replica: ReplicaRepository,
     private readonly references: ReferenceRepository,
+    private readonly supervision: SupervisionRepository,
+    private readonly supervisionService: SupervisionService,
     private readonly outbox: OutboxRepository,
     private readonly relay: OutboxRelay,
     private readonly metrics: Metrics,
@@ -109,23 +114,35 @@ export class ReplicaService {
       await this.replica.park(m, plan.park);
       const fresh = await this.replica.insertDeadLetters(m, letters);
       const inboundDuplicates = plan.duplicates.filter((d) => d.position);
+      await this.supervision.track(m, plan.apply);
+      const tickets = references.filter((r) => r.event.body.type === SUPERVISION_ISSUED);
+      const data = references.filter((r) => r.event.body.type !== SUPERVISION_ISSUED);
       const newer = await this.references.storeIfNewer(
         m,
-        references.map((r) => ({ event: r.event, raw: r.raw })),
+        data.map((r) => ({ event: r.event, raw: r.raw })),
       );
-      const staleReferences = references.filter((r) => !newer.includes(r.event));
+      const newTickets = await this.storeTickets(m, tickets);
+      const staleReferences = references.filter((r) => !newer.includes(r.event) && !newTickets.includes(r));
       await this.replica.recordProgress(
         m,
         this.progress(plan.apply, inboundDuplicates, newer, staleReferences),
       );
       await this.outbox.append(m, [
         ...this.relayRows(plan.apply),
-        ...this.referenceRelayRows(references.filter((r) => newer.includes(r.event))),
+        ...this.referenceRelayRows(data.filter((r) => newer.includes(r.event))),
+        ...(await this.ticketRelayRows(m, newTickets)),
         ...this.deadLetterRows(fresh),
       ]);
-      return { plan, fresh, inboundDuplicates, newer };
+      return {
+        plan,
+        fresh,
+        inboundDuplicates,
+        newer: [...newer, ...newTickets.map((t) => t.event)],
+        newTickets,
+      };
     });
-    if (outcome.newer.length > 0) this.references.changed();
+    if (outcome.newTickets.length > 0) void this.supervisionService.deliverPending();
+    if (outcome.newer.length > outcome.newTickets.length) this.references.changed();
     for (const r of outcome.newer) {
       this.logger.log({
         msg: 'reference data updated',
@@ -336,6 +353,52 @@ export class ReplicaService {
       this.config.topology.isWithin(caseNo.slice(0, 12), code),
     );
     return child ? this.topics.downward(child) : null;
+  }
+
+  private async storeTickets(m: EntityManager, tickets: InboundReference[]): Promise<InboundReference[]> {
+    const stored = await this.supervision.store(
+      m,
+      tickets.flatMap((r) =>
+        r.event.body.type === SUPERVISION_ISSUED
+          ? [{ ticket: r.event.body.ticket, issuer: r.event.originNode, issuedAt: r.event.occurredAt }]
+          : [],
+      ),
+    );
+    const fresh = new Set(stored);
+    return tickets.filter(
+      (r) => r.event.body.type === SUPERVISION_ISSUED && fresh.delete(r.event.body.ticket.ticketId),
+    );
+  }
+
+  /**
+   * A ticket goes on down towards the case's community, unless this node handles the case (it is
+   * delivered here, after the commit).
+   */
+  private async ticketRelayRows(m: EntityManager, tickets: InboundReference[]): Promise<OutboxRow[]> {
+    const rows: OutboxRow[] = [];
+    for (const r of tickets) {
+      if (r.event.body.type !== SUPERVISION_ISSUED) continue;
+      const caseNo = r.event.body.ticket.caseNo;
+      const handler = await this.replica.handlingNode(m, caseNo);
+      if (handler === this.config.node.code) continue;
+      const topic = this.downTopic(caseNo);
+      if (!topic) {
+        this.logger.warn({
+          msg: 'a supervision ticket reached the community of a case handled above it; the supervisor must issue it again',
+          caseNo,
+          ticketId: r.event.body.ticket.ticketId,
+          handlingNode: handler,
+        });
+        continue;
+      }
+      rows.push({
+        topic,
+        key: caseNo,
+        value: r.raw,
+        headers: { [HEADERS.sender]: this.config.node.code, [HEADERS.eventId]: r.event.eventId },
+      });
+    }
+    return rows;
   }
 
   /** Newer reference data goes on down to every child. */

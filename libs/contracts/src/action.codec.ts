@@ -19,6 +19,7 @@ import {
   oneOf,
   optionalText,
   text,
+  UUID,
 } from './wire';
 
 /** Limits of action fields; the HTTP DTOs use the same ones. */
@@ -71,6 +72,15 @@ export function actionToWire(a: CaseAction): Wire {
       return wire('rate', { score: a.score, comment: a.comment });
     case 'hand-up':
       return wire('handUp', { toNode: a.toNode, note: a.note });
+    case 'acknowledge-supervision':
+      return wire('acknowledgeSupervision', {
+        ticketId: a.ticketId,
+        issuer: a.issuer,
+        reason: a.reason,
+        dueDate: a.dueDate,
+      });
+    case 'answer-supervision':
+      return wire('answerSupervision', { ticketId: a.ticketId, answer: a.answer });
     case 'warn':
       return wire('warn', {
         level: a.level,
@@ -175,6 +185,20 @@ export function actionFromWire(w: Wire): CaseAction {
         legalDeadline: check(w.value.legalDeadline, ISO_DATE, 'legalDeadline'),
         workingDaysLeft: intIn(w.value.workingDaysLeft, -100_000, 100_000, 'workingDaysLeft'),
         calendarVersion: intIn(w.value.calendarVersion, 1, MAX_VERSION, 'calendarVersion'),
+      };
+    case 'acknowledgeSupervision':
+      return {
+        action: 'acknowledge-supervision',
+        ticketId: check(w.value.ticketId, UUID, 'ticketId'),
+        issuer: check(w.value.issuer, NODE_CODE, 'issuer'),
+        reason: text(w.value.reason, 'reason', L.reason),
+        dueDate: w.value.dueDate === '' ? '' : check(w.value.dueDate, ISO_DATE, 'dueDate'),
+      };
+    case 'answerSupervision':
+      return {
+        action: 'answer-supervision',
+        ticketId: check(w.value.ticketId, UUID, 'ticketId'),
+        answer: text(w.value.answer, 'answer', L.result),
       };
     case undefined:
       throw new ContractError('the payload names no action');

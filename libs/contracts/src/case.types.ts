@@ -98,7 +98,9 @@ export type CaseAction =
   | { action: 'withdraw'; reason: string }
   | { action: 'rate'; score: number; comment: string }
   | { action: 'hand-up'; toNode: string; note: string }
-  | ({ action: 'warn' } & Omit<CaseWarning, 'at'>);
+  | ({ action: 'warn' } & Omit<CaseWarning, 'at'>)
+  | { action: 'acknowledge-supervision'; ticketId: string; issuer: string; reason: string; dueDate: string }
+  | { action: 'answer-supervision'; ticketId: string; answer: string };
 export type CaseActionName = CaseAction['action'];
 
 /** The event type each action produces. */
@@ -119,11 +121,15 @@ export const ACTION_EVENT_TYPES = {
   rate: 'case.rated',
   'hand-up': 'case.handed-up',
   warn: 'case.warning-changed',
+  'acknowledge-supervision': 'case.supervision-received',
+  'answer-supervision': 'case.supervision-answered',
 } as const satisfies Record<CaseActionName, string>;
-/** Actions staff take (POST .../actions/:action); the warning clock's `warn` is the system's own. */
-export type StaffActionName = Exclude<CaseActionName, 'warn'>;
+/** Actions the system takes itself: the warning clock, the delivery of a supervision ticket. */
+export const SYSTEM_ACTIONS = ['warn', 'acknowledge-supervision'] as const;
+/** Actions staff take (POST .../actions/:action). */
+export type StaffActionName = Exclude<CaseActionName, (typeof SYSTEM_ACTIONS)[number]>;
 export const CASE_ACTIONS = (Object.keys(ACTION_EVENT_TYPES) as CaseActionName[]).filter(
-  (a): a is StaffActionName => a !== 'warn',
+  (a): a is StaffActionName => !(SYSTEM_ACTIONS as readonly string[]).includes(a),
 );
 export type LifecycleEventType = (typeof ACTION_EVENT_TYPES)[CaseActionName];
 
@@ -172,6 +178,19 @@ export interface CaseLifecycle {
   rectification: 'open' | null;
   /** Set by the warning clock of the handling node once the case is accepted. */
   warning: CaseWarning | null;
+  /** Supervision tickets (督办) delivered to the handling node, and their answers. */
+  supervisions: CaseSupervision[];
+}
+
+export interface CaseSupervision {
+  ticketId: string;
+  issuer: string;
+  reason: string;
+  dueDate: string;
+  receivedBy: string;
+  receivedAt: string;
+  answer: string | null;
+  answeredAt: string | null;
 }
 
 /** The replicated case record: identical at every tier that holds the case. */
@@ -238,5 +257,6 @@ export function emptyLifecycle(): CaseLifecycle {
     rating: null,
     rectification: null,
     warning: null,
+    supervisions: [],
   };
 }

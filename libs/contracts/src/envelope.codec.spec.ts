@@ -142,6 +142,18 @@ const ACTIONS: { [A in CaseActionName]: Extract<CaseAction, { action: A }> } = {
     workingDaysLeft: -2,
     calendarVersion: 3,
   },
+  'acknowledge-supervision': {
+    action: 'acknowledge-supervision',
+    ticketId: '9d3c4a7e-1b2f-4c5d-8e9f-0a1b2c3d4e5f',
+    issuer: '150200',
+    reason: '超期未办结，请说明原因并限期办结',
+    dueDate: '2026-12-04',
+  },
+  'answer-supervision': {
+    action: 'answer-supervision',
+    ticketId: '9d3c4a7e-1b2f-4c5d-8e9f-0a1b2c3d4e5f',
+    answer: '已督促承办人，预计12月3日办结',
+  },
 };
 
 /** The fields of a generated message, any of which a test may replace. */

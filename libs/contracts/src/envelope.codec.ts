@@ -64,6 +64,7 @@ const SCHEMA_VERSIONS: Record<string, number> = {
   'catalog.item-published': 1,
   'calendar.published': 1,
   'calendar.overrides-published': 1,
+  'supervision.issued': 1,
 };
 
 export function encodeEvent(event: FederationEvent): Uint8Array {

@@ -4,6 +4,7 @@ import {
   CalendarOverridesPublishedSchema,
   CalendarPublishedSchema,
   CatalogItemPublishedSchema,
+  SupervisionIssuedSchema,
 } from './gen/fed/v1/reference_pb';
 import { TierName, TIERS } from './case.types';
 import {
@@ -13,8 +14,10 @@ import {
   CatalogItem,
   ReferenceBody,
   subjectOf,
+  SUPERVISION_ISSUED,
 } from './reference.types';
 import {
+  CASE_NO_PATTERN,
   check,
   ContractError,
   intIn,
@@ -24,13 +27,14 @@ import {
   oneOf,
   optionalText,
   text,
+  UUID,
 } from './wire';
 
 /** Local overrides a district may publish at once. */
 export const MAX_OVERRIDES = 1000;
 
 export const SUBJECT_PATTERN =
-  /^(catalog\/\d{6}(\d{6})?\/[A-Za-z0-9][A-Za-z0-9-]{2,39}|calendar(-overrides)?\/\d{6}(\d{6})?)$/;
+  /^(catalog\/\d{6}(\d{6})?\/[A-Za-z0-9][A-Za-z0-9-]{2,39}|calendar(-overrides)?\/\d{6}(\d{6})?|supervision\/\d{6}(\d{6})?\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
 
 /** Limits of catalog fields; the HTTP DTOs use the same ones. */
 export const CATALOG_LIMITS = {
@@ -54,6 +58,8 @@ export function encodeReferenceBody(body: ReferenceBody): Uint8Array {
         CalendarOverridesPublishedSchema,
         create(CalendarOverridesPublishedSchema, { overrides: body.overrides }),
       );
+    case SUPERVISION_ISSUED:
+      return toBinary(SupervisionIssuedSchema, create(SupervisionIssuedSchema, body.ticket));
   }
 }
 
@@ -125,6 +131,19 @@ function decodeBody(eventType: string, payload: Uint8Array): ReferenceBody {
           throw e;
         }
         return { type: CALENDAR_OVERRIDES_PUBLISHED, overrides };
+      }
+      case SUPERVISION_ISSUED: {
+        const m = fromBinary(SupervisionIssuedSchema, payload);
+        return {
+          type: SUPERVISION_ISSUED,
+          ticket: {
+            ticketId: check(m.ticketId, UUID, 'ticketId'),
+            caseNo: check(m.caseNo, CASE_NO_PATTERN, 'caseNo'),
+            reason: text(m.reason, 'reason', 500),
+            dueDate: m.dueDate === '' ? '' : check(m.dueDate, ISO_DATE, 'dueDate'),
+            officer: optionalText(m.officer, 'officer', 64),
+          },
+        };
       }
       default:
         throw new ContractError(`"${eventType}" is not reference data`);

@@ -36,6 +36,17 @@ export interface PublishedOverride {
   reason: string;
 }
 
+/** A supervisor's ticket (督办) as it travels towards the node handling the case. */
+export interface SupervisionTicket {
+  ticketId: string;
+  caseNo: string;
+  reason: string;
+  /** YYYY-MM-DD or ''. */
+  dueDate: string;
+  officer: string;
+}
+
+export const SUPERVISION_ISSUED = 'supervision.issued';
 export const CATALOG_ITEM_PUBLISHED = 'catalog.item-published';
 export const CALENDAR_PUBLISHED = 'calendar.published';
 export const CALENDAR_OVERRIDES_PUBLISHED = 'calendar.overrides-published';
@@ -43,7 +54,8 @@ export const CALENDAR_OVERRIDES_PUBLISHED = 'calendar.overrides-published';
 export type ReferenceBody =
   | { type: typeof CATALOG_ITEM_PUBLISHED; item: CatalogItem }
   | { type: typeof CALENDAR_PUBLISHED; calendar: PublishedCalendar }
-  | { type: typeof CALENDAR_OVERRIDES_PUBLISHED; overrides: PublishedOverride[] };
+  | { type: typeof CALENDAR_OVERRIDES_PUBLISHED; overrides: PublishedOverride[] }
+  | { type: typeof SUPERVISION_ISSUED; ticket: SupervisionTicket };
 
 /**
  * Reference data flowing down: the whole object at one version. `subject` names it
@@ -69,5 +81,7 @@ export function subjectOf(originNode: string, body: ReferenceBody): string {
       return `calendar/${originNode}`;
     case CALENDAR_OVERRIDES_PUBLISHED:
       return `calendar-overrides/${originNode}`;
+    case SUPERVISION_ISSUED:
+      return `supervision/${originNode}/${body.ticket.ticketId}`;
   }
 }

@@ -9,6 +9,7 @@ import { BackfillLegacyCases1764300000001 } from './migrations/1764300000001-bac
 import { WarningEventsIndex1764400000000 } from './migrations/1764400000000-warning-events-index';
 import { ComplianceStatistics1764400000001 } from './migrations/1764400000001-compliance-statistics';
 import { OversightColumns1764400000002 } from './migrations/1764400000002-oversight-columns';
+import { SupervisionTickets1764400000003 } from './migrations/1764400000003-supervision-tickets';
 
 /** The replica schema's migrations, in order. Never rewrite one that has landed; add a new one. */
 export const MIGRATIONS = [
@@ -18,6 +19,7 @@ export const MIGRATIONS = [
   WarningEventsIndex1764400000000,
   ComplianceStatistics1764400000001,
   OversightColumns1764400000002,
+  SupervisionTickets1764400000003,
 ];
 
 @Injectable()

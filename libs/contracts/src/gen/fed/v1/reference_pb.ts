@@ -14,7 +14,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file fed/v1/reference.proto.
  */
 export const file_fed_v1_reference: GenFile = /*@__PURE__*/
-  fileDesc("ChZmZWQvdjEvcmVmZXJlbmNlLnByb3RvEgZmZWQudjEi0wEKC0NhdGFsb2dJdGVtEgwKBGNvZGUYASABKAkSDwoHdmVyc2lvbhgCIAEoDRIMCgRuYW1lGAMgASgJEhIKCmRlcGFydG1lbnQYBCABKAkSFQoNZGVjaWRpbmdfdGllchgFIAEoCRIVCg1wcm9taXNlZF9kYXlzGAYgASgNEhIKCmxlZ2FsX2RheXMYByABKA0SEQoJbWF0ZXJpYWxzGAggAygJEg0KBWd1aWRlGAkgASgJEg8KB2ZlZV9mZW4YCiABKA0SDgoGc3RhdHVzGAsgASgJIjkKFENhdGFsb2dJdGVtUHVibGlzaGVkEiEKBGl0ZW0YASABKAsyEy5mZWQudjEuQ2F0YWxvZ0l0ZW0iMQoHSG9saWRheRIMCgRuYW1lGAEgASgJEgwKBGZyb20YAiABKAkSCgoCdG8YAyABKAkiKgoNTWFrZXVwV29ya2RheRIMCgRkYXRlGAEgASgJEgsKA2ZvchgCIAEoCSLeAQoRQ2FsZW5kYXJQdWJsaXNoZWQSDQoFeWVhcnMYASADKA0SIQoIaG9saWRheXMYAiADKAsyDy5mZWQudjEuSG9saWRheRIuCg9tYWtldXBfd29ya2RheXMYAyADKAsyFS5mZWQudjEuTWFrZXVwV29ya2RheRI3Cgdub3RpY2VzGAQgAygLMiYuZmVkLnYxLkNhbGVuZGFyUHVibGlzaGVkLk5vdGljZXNFbnRyeRouCgxOb3RpY2VzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ASI+ChBDYWxlbmRhck92ZXJyaWRlEgwKBGRhdGUYASABKAkSDAoEa2luZBgCIAEoCRIOCgZyZWFzb24YAyABKAkiSQoaQ2FsZW5kYXJPdmVycmlkZXNQdWJsaXNoZWQSKwoJb3ZlcnJpZGVzGAEgAygLMhguZmVkLnYxLkNhbGVuZGFyT3ZlcnJpZGViBnByb3RvMw");
+  fileDesc("ChZmZWQvdjEvcmVmZXJlbmNlLnByb3RvEgZmZWQudjEi0wEKC0NhdGFsb2dJdGVtEgwKBGNvZGUYASABKAkSDwoHdmVyc2lvbhgCIAEoDRIMCgRuYW1lGAMgASgJEhIKCmRlcGFydG1lbnQYBCABKAkSFQoNZGVjaWRpbmdfdGllchgFIAEoCRIVCg1wcm9taXNlZF9kYXlzGAYgASgNEhIKCmxlZ2FsX2RheXMYByABKA0SEQoJbWF0ZXJpYWxzGAggAygJEg0KBWd1aWRlGAkgASgJEg8KB2ZlZV9mZW4YCiABKA0SDgoGc3RhdHVzGAsgASgJIjkKFENhdGFsb2dJdGVtUHVibGlzaGVkEiEKBGl0ZW0YASABKAsyEy5mZWQudjEuQ2F0YWxvZ0l0ZW0iMQoHSG9saWRheRIMCgRuYW1lGAEgASgJEgwKBGZyb20YAiABKAkSCgoCdG8YAyABKAkiKgoNTWFrZXVwV29ya2RheRIMCgRkYXRlGAEgASgJEgsKA2ZvchgCIAEoCSLeAQoRQ2FsZW5kYXJQdWJsaXNoZWQSDQoFeWVhcnMYASADKA0SIQoIaG9saWRheXMYAiADKAsyDy5mZWQudjEuSG9saWRheRIuCg9tYWtldXBfd29ya2RheXMYAyADKAsyFS5mZWQudjEuTWFrZXVwV29ya2RheRI3Cgdub3RpY2VzGAQgAygLMiYuZmVkLnYxLkNhbGVuZGFyUHVibGlzaGVkLk5vdGljZXNFbnRyeRouCgxOb3RpY2VzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ASI+ChBDYWxlbmRhck92ZXJyaWRlEgwKBGRhdGUYASABKAkSDAoEa2luZBgCIAEoCRIOCgZyZWFzb24YAyABKAkiSQoaQ2FsZW5kYXJPdmVycmlkZXNQdWJsaXNoZWQSKwoJb3ZlcnJpZGVzGAEgAygLMhguZmVkLnYxLkNhbGVuZGFyT3ZlcnJpZGUiagoRU3VwZXJ2aXNpb25Jc3N1ZWQSEQoJdGlja2V0X2lkGAEgASgJEg8KB2Nhc2Vfbm8YAiABKAkSDgoGcmVhc29uGAMgASgJEhAKCGR1ZV9kYXRlGAQgASgJEg8KB29mZmljZXIYBSABKAliBnByb3RvMw");
 
 /**
  * A service item (事项) of the catalog.
@@ -258,4 +258,50 @@ export type CalendarOverridesPublished = Message<"fed.v1.CalendarOverridesPublis
  */
 export const CalendarOverridesPublishedSchema: GenMessage<CalendarOverridesPublished> = /*@__PURE__*/
   messageDesc(file_fed_v1_reference, 6);
+
+/**
+ * event_type "supervision.issued", schema_version 1; subject "supervision/<issuer>/<ticket id>", version 1.
+ * A supervisor's formal demand to act on a case (督办), sent down towards the node handling it.
+ *
+ * @generated from message fed.v1.SupervisionIssued
+ */
+export type SupervisionIssued = Message<"fed.v1.SupervisionIssued"> & {
+  /**
+   * UUID.
+   *
+   * @generated from field: string ticket_id = 1;
+   */
+  ticketId: string;
+
+  /**
+   * @generated from field: string case_no = 2;
+   */
+  caseNo: string;
+
+  /**
+   * @generated from field: string reason = 3;
+   */
+  reason: string;
+
+  /**
+   * Answer expected by this day (YYYY-MM-DD, Asia/Shanghai); empty when none is set.
+   *
+   * @generated from field: string due_date = 4;
+   */
+  dueDate: string;
+
+  /**
+   * The supervisor who issued it.
+   *
+   * @generated from field: string officer = 5;
+   */
+  officer: string;
+};
+
+/**
+ * Describes the message fed.v1.SupervisionIssued.
+ * Use `create(SupervisionIssuedSchema)` to create a new message.
+ */
+export const SupervisionIssuedSchema: GenMessage<SupervisionIssued> = /*@__PURE__*/
+  messageDesc(file_fed_v1_reference, 7);
 
