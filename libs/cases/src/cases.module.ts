@@ -10,6 +10,7 @@ import { CasesController } from './cases.controller';
 import { CasesRepository } from './cases.repository';
 import { PublicCasesController } from './public.controller';
 import { ReferenceRepository } from './reference.repository';
+import { ReferencePublisher } from './reference.publisher';
 import { ReferenceResync } from './reference.resync';
 import { ReplicaConsumer } from './replica.consumer';
 import { ReplicaRepository } from './replica.repository';
@@ -64,6 +65,7 @@ export class CasesModule {
         ActionsService,
         CatalogService,
         CalendarService,
+        ReferencePublisher,
         ReferenceResync,
         Clock,
         WarningClock,

@@ -1,7 +1,8 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { encodeReference, ReferenceEvent, TierName } from '@fed/contracts';
-import { HEADERS, OutboxRelay, OutboxRepository, Topics } from '@fed/federation';
+import { OutboxRelay, OutboxRepository } from '@fed/federation';
 import { NODE_CONFIG, NodeConfig } from '@fed/platform';
+import { ReferencePublisher } from './reference.publisher';
 import { ReferenceRepository } from './reference.repository';
 import { ReplicaRepository } from './replica.repository';
 
@@ -16,6 +17,7 @@ export class ReferenceResync implements OnApplicationBootstrap {
 
   constructor(
     private readonly references: ReferenceRepository,
+    private readonly publisher: ReferencePublisher,
     private readonly replica: ReplicaRepository,
     private readonly outbox: OutboxRepository,
     private readonly relay: OutboxRelay,
@@ -23,9 +25,8 @@ export class ReferenceResync implements OnApplicationBootstrap {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    const { node, topology, namespace } = this.config;
+    const { node, topology } = this.config;
     if (node.children.length === 0) return;
-    const topics = new Topics(namespace);
     const current = await this.references.all();
     const rows = current.flatMap((r) => {
       if (!topology.has(r.owner)) return [];
@@ -39,13 +40,7 @@ export class ReferenceResync implements OnApplicationBootstrap {
         schemaVersion: 1,
         body: r.body,
       };
-      const value = Buffer.from(encodeReference(event));
-      return node.children.map((child) => ({
-        topic: topics.downward(child),
-        key: r.subject,
-        value,
-        headers: { [HEADERS.sender]: node.code, [HEADERS.eventId]: r.eventId },
-      }));
+      return this.publisher.toChildren(event, Buffer.from(encodeReference(event)));
     });
     if (rows.length === 0) return;
     await this.replica.transaction((m) => this.outbox.append(m, rows));

@@ -1,5 +1,4 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import {
   CalendarGapError,
   CalendarSpec,
@@ -15,18 +14,14 @@ import {
 import {
   CALENDAR_OVERRIDES_PUBLISHED,
   CALENDAR_PUBLISHED,
-  encodeReference,
   PublishedCalendar,
   PublishedOverride,
   ReferenceBody,
-  ReferenceEvent,
   subjectOf,
-  TierName,
 } from '@fed/contracts';
-import { HEADERS, OutboxRelay, OutboxRepository, Topics } from '@fed/federation';
 import { Metrics, NODE_CONFIG, NodeConfig } from '@fed/platform';
+import { ReferencePublisher } from '../reference.publisher';
 import { ReferenceRepository, StoredReference } from '../reference.repository';
-import { ReplicaRepository } from '../replica.repository';
 import { CalendarError } from './calendar.errors';
 
 type CalendarBody = Extract<ReferenceBody, { type: typeof CALENDAR_PUBLISHED }>;
@@ -46,19 +41,14 @@ export interface CalendarInForce {
 @Injectable()
 export class CalendarService implements OnApplicationBootstrap {
   private readonly logger = new Logger(CalendarService.name);
-  private readonly topics: Topics;
   private cached?: { generation: number; value: Promise<CalendarInForce> };
 
   constructor(
     private readonly references: ReferenceRepository,
-    private readonly replica: ReplicaRepository,
-    private readonly outbox: OutboxRepository,
-    private readonly relay: OutboxRelay,
+    private readonly publisher: ReferencePublisher,
     private readonly metrics: Metrics,
     @Inject(NODE_CONFIG) private readonly config: NodeConfig,
-  ) {
-    this.topics = new Topics(config.namespace);
-  }
+  ) {}
 
   /** The city publishes the official arrangement it ships with, once, when it has none. */
   async onApplicationBootstrap(): Promise<void> {
@@ -198,36 +188,10 @@ export class CalendarService implements OnApplicationBootstrap {
         : { type, overrides: content as PublishedOverride[] }
     ) as ReferenceBody;
     const subject = subjectOf(node.code, body);
-    const event = await this.replica.transaction(async (m) => {
-      const current = await this.references.lockSubject(m, subject);
-      if (onlyIfNone && current > 0) return null;
-      const published: ReferenceEvent = {
-        eventId: randomUUID(),
-        originNode: node.code,
-        originTier: node.tier as TierName,
-        subject,
-        version: current + 1,
-        occurredAt: new Date(),
-        schemaVersion: 1,
-        body,
-      };
-      await this.references.storeIfNewer(m, [{ event: published }]);
-      const raw = Buffer.from(encodeReference(published));
-      await this.outbox.append(
-        m,
-        node.children.map((child) => ({
-          topic: this.topics.downward(child),
-          key: subject,
-          value: raw,
-          headers: { [HEADERS.sender]: node.code, [HEADERS.eventId]: published.eventId },
-        })),
-      );
-      return published;
-    });
+    const event = await this.publisher.publish(subject, (_version, current) =>
+      onlyIfNone && current > 0 ? null : body,
+    );
     if (!event) return null;
-    this.references.changed();
-    this.relay.wake();
-    this.metrics.referencePublished.inc({ kind: subject.split('/')[0] });
     this.logger.log({ msg: 'calendar published', subject, version: event.version, messageId: event.eventId });
     return { subject, version: event.version };
   }

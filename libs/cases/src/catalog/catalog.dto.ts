@@ -13,10 +13,7 @@ import {
   Max,
   Min,
 } from 'class-validator';
-
-// eslint-disable-next-line no-control-regex -- refusing control characters is the point
-const NO_CONTROL = /^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$/;
-const noControl = { message: '$property must not contain control characters' };
+import { NO_CONTROL, noControl } from '../text.rules';
 
 /** A service item as its owner publishes it (PUT /api/v1/catalog/items/:code). */
 export class PublishItemDto {

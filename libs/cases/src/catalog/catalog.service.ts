@@ -1,21 +1,17 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import {
   CATALOG_ITEM_PUBLISHED,
   CatalogItem,
   ContractError,
-  encodeReference,
   ItemTerms,
   ReferenceBody,
-  ReferenceEvent,
   subjectOf,
   TierName,
   validateCatalogItem,
 } from '@fed/contracts';
-import { HEADERS, OutboxRelay, OutboxRepository, Topics } from '@fed/federation';
-import { Metrics, NODE_CONFIG, NodeConfig } from '@fed/platform';
+import { NODE_CONFIG, NodeConfig } from '@fed/platform';
+import { ReferencePublisher } from '../reference.publisher';
 import { ReferenceRepository } from '../reference.repository';
-import { ReplicaRepository } from '../replica.repository';
 import { PublishItemDto } from './catalog.dto';
 import { CatalogError } from './catalog.errors';
 
@@ -36,19 +32,13 @@ type CatalogBody = Extract<ReferenceBody, { type: typeof CATALOG_ITEM_PUBLISHED 
 @Injectable()
 export class CatalogService {
   private readonly logger = new Logger(CatalogService.name);
-  private readonly topics: Topics;
   private cached?: { generation: number; items: Promise<CatalogEntry[]> };
 
   constructor(
     private readonly references: ReferenceRepository,
-    private readonly replica: ReplicaRepository,
-    private readonly outbox: OutboxRepository,
-    private readonly relay: OutboxRelay,
-    private readonly metrics: Metrics,
+    private readonly publisher: ReferencePublisher,
     @Inject(NODE_CONFIG) private readonly config: NodeConfig,
-  ) {
-    this.topics = new Topics(config.namespace);
-  }
+  ) {}
 
   /** Publishers whose items apply here: this node and those above it, nearest last. */
   owners(): string[] {
@@ -121,41 +111,18 @@ export class CatalogService {
       throw CatalogError.notPublisher(node.code, 'a district item cannot be decided by the city');
     }
     const subject = subjectOf(node.code, { type: CATALOG_ITEM_PUBLISHED, item: { code } as CatalogItem });
-    const event = await this.replica.transaction(async (m) => {
-      const version = (await this.references.lockSubject(m, subject)) + 1;
-      let item: CatalogItem;
+    const event = await this.publisher.publish(subject, (version) => {
       try {
-        item = validateCatalogItem({ code, version, ...dto, materials: dto.materials ?? [] });
+        return {
+          type: CATALOG_ITEM_PUBLISHED,
+          item: validateCatalogItem({ code, version, ...dto, materials: dto.materials ?? [] }),
+        };
       } catch (e) {
         if (e instanceof ContractError) throw CatalogError.invalid(e.message);
         throw e;
       }
-      const published: ReferenceEvent = {
-        eventId: randomUUID(),
-        originNode: node.code,
-        originTier: tier,
-        subject,
-        version,
-        occurredAt: new Date(),
-        schemaVersion: 1,
-        body: { type: CATALOG_ITEM_PUBLISHED, item },
-      };
-      await this.references.storeIfNewer(m, [{ event: published }]);
-      const raw = Buffer.from(encodeReference(published));
-      await this.outbox.append(
-        m,
-        node.children.map((child) => ({
-          topic: this.topics.downward(child),
-          key: subject,
-          value: raw,
-          headers: { [HEADERS.sender]: node.code, [HEADERS.eventId]: published.eventId },
-        })),
-      );
-      return published;
     });
-    this.references.changed();
-    this.relay.wake();
-    this.metrics.referencePublished.inc({ kind: 'catalog' });
+    if (!event) throw new Error('a catalog item is always published');
     this.logger.log({
       msg: 'catalog item published',
       itemCode: code,

@@ -2,9 +2,7 @@ import { Body, Controller, Get, HttpCode, HttpStatus, Post, Query } from '@nestj
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
 import { SupervisionService } from './supervision.service';
-
-// eslint-disable-next-line no-control-regex -- refusing control characters is the point
-const NO_CONTROL = /^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$/;
+import { NO_CONTROL } from '../text.rules';
 
 export class IssueTicketDto {
   @Matches(/^\d{12}\d{8}\d{6,10}$/, { message: 'caseNo must be a case number' })
