@@ -15,7 +15,11 @@
  *      c. end-to-end latency: an open-loop POST schedule at --rate for --seconds (after --warmup
  *         seconds), latency = case_event.applied_at - occurred_at of version 1 at the city (and at
  *         the districts).
- *   3. A table of the medians (and every run), PASS/MISS against the targets, and
+ *   3. Once, after the runs (so the other phases never see its rows): the query benchmark
+ *      (bench/stats-bench.js): --stats-cases cases loaded with SQL into the city's database, p95 of
+ *      typical GET /api/v1/stats and /api/v1/oversight/cases queries against a naive GROUP BY over
+ *      case_record in the same run.
+ *   4. A table of the medians (and every run), PASS/MISS against the targets, and
  *      bench/results/<timestamp>.json with the machine, the parameters and every measurement.
  *
  * Plain CommonJS: Node built-ins, kafkajs and pg. `node bench/run.js --help` lists the flags.
@@ -42,7 +46,8 @@ const {
   stopLeftoverNodes,
   assertAppsBuilt,
 } = require('../deploy/infra/federation');
-const { demoApplicant, prng } = require('../deploy/scripts/seed');
+const { demoApplicant, prng, DEMO_ITEMS } = require('../deploy/scripts/seed');
+const { statsBenchmark, statsReportLines, TARGET_P95_MS, TARGET_SPEEDUP } = require('./stats-bench');
 
 const TOPOLOGY = path.join(REPO_ROOT, 'deploy', 'topology', 'demo.json');
 const PORT_OFFSET = 30_000;
@@ -92,11 +97,16 @@ Flags:
   --batch-size N       cases per request of the bulk-filing throughput measurement (POST /api/v1/cases/batch,
                        default 100)
   --batch-concurrency N  bulk requests in flight per community (default 4)
-  --phases LIST        comma-separated subset of baseline,throughput,bulk,pipeline,latency (default: all).
+  --phases LIST        comma-separated subset of baseline,throughput,bulk,pipeline,latency,stats (default: all).
                        throughput files one case per POST, bulk --batch-size cases per POST.
                        pipeline is a diagnostic: --cases encoded case.filed events written straight into
                        the 4 community outboxes (no HTTP), timed until the city holds them: what outbox
-                       relay + Kafka + district apply/relay + city apply manage without the filing API
+                       relay + Kafka + district apply/relay + city apply manage without the filing API.
+                       stats runs once, after the runs of the others: --stats-cases cases loaded with SQL
+                       into the city's database (triggers on), then p50/p95 of typical statistics and
+                       oversight queries over the city's HTTP API against a naive GROUP BY over case_record
+  --stats-cases N      cases the stats phase loads into the city (default 1000000, in chunks of 100000)
+  --stats-reps N       sequential requests per query of the stats phase, after 5 warm-up (default 50)
   --profile            CPU-profile every node during the first throughput and pipeline measurement
                        (bench/profile-hook.js preloaded; .run/bench-logs/<runid>/profiles/<phase>-<code>.cpuprofile,
                        summarize with node bench/profile-summary.js <files>)
@@ -106,7 +116,8 @@ Flags:
   -h, --help           this text
 
 Environment: KAFKA_BROKERS, DATABASE_URL, FED_FORCE_EMBEDDED_PG as for npm start (deploy/README.md).
-Targets: end to end >= ${TARGET_THROUGHPUT} events/s; p99 < ${TARGET_P99_MS} ms at 500 events/s.
+Targets: end to end >= ${TARGET_THROUGHPUT} events/s; p99 < ${TARGET_P99_MS} ms at 500 events/s;
+statistics and oversight queries over 1,000,000 cases p95 < ${TARGET_P95_MS} ms and >= ${TARGET_SPEEDUP}x the naive query.
 `;
 
 const log = stderrLog('bench');
@@ -131,7 +142,9 @@ function parseOptions(argv) {
       'baseline-messages': { type: 'string' },
       'baseline-batch': { type: 'string', default: '2000' },
       client: { type: 'string', default: 'http' },
-      phases: { type: 'string', default: 'baseline,throughput,bulk,pipeline,latency' },
+      phases: { type: 'string', default: 'baseline,throughput,bulk,pipeline,latency,stats' },
+      'stats-cases': { type: 'string', default: '1000000' },
+      'stats-reps': { type: 'string', default: '50' },
       'log-level': { type: 'string', default: process.env.LOG_LEVEL || 'info' },
       keep: { type: 'boolean', default: false },
       profile: { type: 'boolean', default: false },
@@ -152,7 +165,7 @@ function parseOptions(argv) {
   };
   const phases = values.phases.split(',').map((p) => p.trim());
   for (const p of phases) {
-    if (!['baseline', 'throughput', 'bulk', 'latency', 'pipeline'].includes(p))
+    if (!['baseline', 'throughput', 'bulk', 'latency', 'pipeline', 'stats'].includes(p))
       throw new Error(`--phases: unknown phase ${p}`);
   }
   if (!['http', 'fetch'].includes(values.client)) throw new Error('--client must be http or fetch');
@@ -179,6 +192,8 @@ function parseOptions(argv) {
     keep: values.keep,
     profile: values.profile,
     settleTimeoutS: num('settle-timeout', 5),
+    statsCases: int('stats-cases', 1),
+    statsReps: int('stats-reps', 1),
   };
 }
 
@@ -1522,6 +1537,7 @@ function printReport(result) {
     each('other processes (throughput), % of a core', s.e2e.otherProcesses, (x) => `${x}%`),
   ].filter((r) => r.slice(1).some((c) => c !== '—'));
   const m = result.machine;
+  const flowPhases = o.phases.some((p) => p !== 'stats');
   const lines = [
     '',
     `Federation benchmark — ${result.startedAt}, median of ${o.runs} run(s)`,
@@ -1529,10 +1545,14 @@ function printReport(result) {
     `code: ${m.gitCommit ? m.gitCommit.slice(0, 10) : '?'}${m.gitDirty ? ' (with uncommitted changes)' : ''}`,
     `parameters: ${o.cases} cases at ${o.concurrency} in flight per community (${o.client}), latency ${o.seconds} s at ${o.rate}/s after ${o.warmup} s warm-up, LOG_LEVEL=${o.logLevel}`,
     '',
-    table(['', 'raw Kafka (kafkajs)', 'end to end (community→district→city)', 'target', ''], rows),
-    '',
-    table(['each run', ...result.runs.map((r) => `run ${r.run}`)], runRows),
-    '',
+    ...(flowPhases
+      ? [
+          table(['', 'raw Kafka (kafkajs)', 'end to end (community→district→city)', 'target', ''], rows),
+          '',
+          table(['each run', ...result.runs.map((r) => `run ${r.run}`)], runRows),
+          '',
+        ]
+      : []),
   ];
   const cpuLines = (c) => {
     const cpu = Object.entries(c.cpuPercentOfOneCore)
@@ -1575,6 +1595,7 @@ function printReport(result) {
       );
     }
   }
+  if (result.stats) lines.push('', ...statsReportLines(result.stats, { table, fmtMs, fmtInt }));
   lines.push('', `JSON: ${path.relative(REPO_ROOT, result.file)}`, '');
   process.stdout.write(lines.join('\n'));
 }
@@ -1720,6 +1741,21 @@ async function main() {
     }
   }
 
+  // Once, after the other phases: the cases it loads would change what they measure.
+  let stats = null;
+  if (opts.phases.includes('stats')) {
+    log(`stats: query benchmark over ${opts.statsCases} cases loaded into the city`);
+    stats = await statsBenchmark(ctx, opts, {
+      log,
+      summarize,
+      round,
+      assertRunning,
+      readDemoCatalog,
+      demoItems: DEMO_ITEMS,
+      pg: require('pg'),
+    });
+  }
+
   const stamp = startedAt
     .toISOString()
     .replace(/[-:]/g, '')
@@ -1745,9 +1781,16 @@ async function main() {
         : null,
       realMeanAtCity: sizeRows[0].avg,
     },
-    targets: { throughputEventsPerSecond: TARGET_THROUGHPUT, p99Ms: TARGET_P99_MS, atRate: 500 },
+    targets: {
+      throughputEventsPerSecond: TARGET_THROUGHPUT,
+      p99Ms: TARGET_P99_MS,
+      atRate: 500,
+      statsQueryP95Ms: TARGET_P95_MS,
+      statsSpeedupOverNaive: TARGET_SPEEDUP,
+    },
     summary: buildSummary(runs),
     runs,
+    stats,
     notes: [
       'latency = case_event.applied_at - occurred_at; applied_at defaults to clock_timestamp(), the moment the ' +
         'row is written inside the applying transaction: only that transaction’s commit is not included',
