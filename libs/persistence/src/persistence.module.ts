@@ -10,6 +10,7 @@ import { WarningEventsIndex1764400000000 } from './migrations/1764400000000-warn
 import { ComplianceStatistics1764400000001 } from './migrations/1764400000001-compliance-statistics';
 import { OversightColumns1764400000002 } from './migrations/1764400000002-oversight-columns';
 import { SupervisionTickets1764400000003 } from './migrations/1764400000003-supervision-tickets';
+import { StatisticsTuning1764400000004 } from './migrations/1764400000004-statistics-tuning';
 
 /** The replica schema's migrations, in order. Never rewrite one that has landed; add a new one. */
 export const MIGRATIONS = [
@@ -20,6 +21,7 @@ export const MIGRATIONS = [
   ComplianceStatistics1764400000001,
   OversightColumns1764400000002,
   SupervisionTickets1764400000003,
+  StatisticsTuning1764400000004,
 ];
 
 @Injectable()

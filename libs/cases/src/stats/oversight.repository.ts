@@ -29,11 +29,13 @@ export class OversightRepository {
     if (q.itemCode) eq('item_code', q.itemCode);
     if (q.department) eq('department', q.department);
     if (q.handlingNode) eq('handling_node', q.handlingNode);
-    if (q.status === 'open') c.push(OPEN);
-    else if (q.status) eq('status', q.status);
-    if (q.warningLevel === 'none') c.push(`${OPEN} AND warning_level IS NULL`);
-    else if (q.warningLevel) c.push(`${OPEN} AND warning_level = $${params.push(q.warningLevel)}`);
-    if (q.overdue === 'true') c.push(`${OPEN} AND warning_level = 'red'`);
+    // The open condition once, however many filters imply it (the planner misjudges it repeated).
+    const open = q.status === 'open' || q.warningLevel !== undefined || q.overdue === 'true';
+    if (open) c.push(OPEN);
+    if (q.status && q.status !== 'open') eq('status', q.status);
+    if (q.warningLevel === 'none') c.push(`warning_level IS NULL`);
+    else if (q.warningLevel) eq('warning_level', q.warningLevel);
+    if (q.overdue === 'true') c.push(`warning_level = 'red'`);
     if (q.overdue === 'false') c.push(`NOT (${OPEN} AND warning_level IS NOT DISTINCT FROM 'red')`);
     if (q.legalBreached) c.push(`legal_breached = $${params.push(q.legalBreached === 'true')}`);
     const range = (column: string, from?: string, to?: string) => {
@@ -49,7 +51,11 @@ export class OversightRepository {
   async page(q: OversightQuery): Promise<{ items: CaseView[]; total: number }> {
     const params: unknown[] = [];
     const where = this.where(q, params);
-    const order = `${SORT_COLUMN[q.sort]} ${q.order === 'asc' ? 'ASC' : 'DESC'} NULLS LAST, case_no ${q.order === 'asc' ? 'ASC' : 'DESC'}`;
+    const dir = q.order === 'asc' ? 'ASC' : 'DESC';
+    // Nulls (not accepted, not decided yet) last, as the date indexes are ordered; the filing date
+    // and the case number are never null, and the indexes on them name no null order.
+    const nulls = q.sort === 'filedAt' || q.sort === 'caseNo' ? '' : ' NULLS LAST';
+    const order = `${SORT_COLUMN[q.sort]} ${dir}${nulls}, case_no ${dir}`;
     const [rows, count] = await Promise.all([
       this.dataSource.query<CaseRow[]>(
         `SELECT ${CASE_COLUMNS} FROM case_record ${where} ORDER BY ${order}
