@@ -141,7 +141,14 @@ export class ReplicaService {
         newTickets,
       };
     });
-    if (outcome.newTickets.length > 0) void this.supervisionService.deliverPending();
+    // A ticket may wait here for a case that has just been handed up to this node.
+    const handedHere = outcome.plan.apply.some(
+      (c) =>
+        c.event.body.type === 'case.handed-up' &&
+        c.event.body.action.action === 'hand-up' &&
+        c.event.body.action.toNode === this.config.node.code,
+    );
+    if (outcome.newTickets.length > 0 || handedHere) void this.supervisionService.deliverPending();
     if (outcome.newer.length > outcome.newTickets.length) this.references.changed();
     for (const r of outcome.newer) {
       this.logger.log({

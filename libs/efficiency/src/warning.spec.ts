@@ -130,21 +130,35 @@ describe('classify with other policies', () => {
       'ITEM-5D': { yellowWorkingDays: 5 },
       'ITEM-HALF': { yellowShare: 0.5 },
       'ITEM-LAST': { yellowWorkingDays: 0, yellowShare: 0 },
+      // As FED_WARNING_POLICY is parsed: a field left out arrives as undefined and must not erase
+      // the node's own threshold.
+      'ITEM-2D': { yellowWorkingDays: 2, yellowShare: undefined },
     },
   };
   const THREE_DAYS: WarningPolicy = { yellowWorkingDays: 3, yellowShare: 0.2 };
+  const HALF_WITH_ITEM: WarningPolicy = {
+    yellowWorkingDays: 1,
+    yellowShare: 0.5,
+    items: { 'ITEM-0D': { yellowWorkingDays: 0, yellowShare: undefined } },
+  };
 
   it.each<Row & { item: string; policy: WarningPolicy }>([
     // P10 on Mon 9 Mar: (9, 16] = 10–13, 16 → 5 left; on Fri 6 Mar: 9–13, 16 → 6 left.
     { policy: POLICY, item: 'ITEM-5D', c: 'P10', today: '2026-03-09', level: 'yellow', left: 5 }, // 5 ≤ 5
     { policy: POLICY, item: 'ITEM-5D', c: 'P10', today: '2026-03-06', level: 'green', left: 6 },
     { policy: POLICY, item: 'OTHER', c: 'P10', today: '2026-03-09', level: 'green', left: 5 }, // no override
+    // ITEM-2D keeps the node's 20 %: 2 left ≤ 2 (either rule); 3 left (Wed 11 Mar) is green.
+    { policy: POLICY, item: 'ITEM-2D', c: 'P10', today: '2026-03-12', level: 'yellow', left: 2 },
+    { policy: POLICY, item: 'ITEM-2D', c: 'P10', today: '2026-03-11', level: 'green', left: 3 },
     { policy: POLICY, item: 'ITEM-HALF', c: 'P10', today: '2026-03-09', level: 'yellow', left: 5 }, // ≤ 50 %
     { policy: POLICY, item: 'ITEM-HALF', c: 'P10', today: '2026-03-06', level: 'green', left: 6 },
     // Only the deadline day is yellow.
     { policy: POLICY, item: 'ITEM-LAST', c: 'P10', today: '2026-03-13', level: 'green', left: 1 },
     { policy: POLICY, item: 'ITEM-LAST', c: 'P10', today: '2026-03-16', level: 'yellow', left: 0 },
     { policy: POLICY, item: 'ITEM-LAST', c: 'P10', today: '2026-03-17', level: 'red', left: -1 },
+    // ITEM-0D names only its days: the node's 50 % still applies (5 left ≤ 5).
+    { policy: HALF_WITH_ITEM, item: 'ITEM-0D', c: 'P10', today: '2026-03-09', level: 'yellow', left: 5 },
+    { policy: HALF_WITH_ITEM, item: 'ITEM-0D', c: 'P10', today: '2026-03-06', level: 'green', left: 6 },
     // yellowWorkingDays 3 for every item.
     { policy: THREE_DAYS, item: 'TEST-ITEM', c: 'P10', today: '2026-03-10', level: 'green', left: 4 },
     { policy: THREE_DAYS, item: 'TEST-ITEM', c: 'P10', today: '2026-03-11', level: 'yellow', left: 3 },

@@ -37,7 +37,12 @@ export function classify(
   calendar: WorkingCalendar,
   policy: WarningPolicy = DEFAULT_WARNING_POLICY,
 ): WarningState {
-  const rules = { ...policy, ...(policy.items?.[itemCode] ?? {}) };
+  const item = policy.items?.[itemCode];
+  // An item's override replaces only the thresholds it names.
+  const rules = {
+    yellowWorkingDays: item?.yellowWorkingDays ?? policy.yellowWorkingDays,
+    yellowShare: item?.yellowShare ?? policy.yellowShare,
+  };
   const deadline = d.promised.date;
   const legalBreached = today > d.legal.date;
   if (today > deadline) {

@@ -11,6 +11,7 @@ import { ComplianceStatistics1764400000001 } from './migrations/1764400000001-co
 import { OversightColumns1764400000002 } from './migrations/1764400000002-oversight-columns';
 import { SupervisionTickets1764400000003 } from './migrations/1764400000003-supervision-tickets';
 import { StatisticsTuning1764400000004 } from './migrations/1764400000004-statistics-tuning';
+import { StatisticsLock1764400000005 } from './migrations/1764400000005-statistics-lock';
 
 /** The replica schema's migrations, in order. Never rewrite one that has landed; add a new one. */
 export const MIGRATIONS = [
@@ -22,6 +23,7 @@ export const MIGRATIONS = [
   OversightColumns1764400000002,
   SupervisionTickets1764400000003,
   StatisticsTuning1764400000004,
+  StatisticsLock1764400000005,
 ];
 
 @Injectable()

@@ -126,7 +126,7 @@ export function loadNodeConfig(env: NodeJS.ProcessEnv = process.env): NodeConfig
     warning: {
       intervalMs: parsed.FED_WARNING_INTERVAL_MS ?? 60_000,
       policy: parseWarningPolicy(parsed.FED_WARNING_POLICY),
-      testClock: parsed.FED_TEST_CLOCK === '1',
+      testClock: testClock(parsed.FED_TEST_CLOCK, env.NODE_ENV),
     },
   };
 }
@@ -186,4 +186,11 @@ function parseWarningPolicy(raw: string | undefined): NodeConfig['warning']['pol
     yellowShare: top.yellowShare ?? defaults.yellowShare,
     items,
   };
+}
+
+/** The test clock lets anyone move a node's warning clock: never in production. */
+function testClock(flag: string | undefined, nodeEnv: string | undefined): boolean {
+  if (flag !== '1') return false;
+  if (nodeEnv === 'production') throw new ConfigError('FED_TEST_CLOCK=1 is refused with NODE_ENV=production');
+  return true;
 }

@@ -27,11 +27,11 @@ const CSV_COLUMNS: [string, (c: CaseView) => string | number | boolean | null | 
   ['rating', (c) => c.lifecycle.rating?.score],
 ];
 
-/** RFC 4180 field; a leading =+-@ is defused so a spreadsheet does not run it as a formula. */
+/** RFC 4180 field; a leading = + - @ tab or CR is defused so a spreadsheet does not run it as a formula. */
 function csvField(value: string | number | boolean | null | undefined): string {
   if (value === null || value === undefined) return '';
   let s = String(value);
-  if (/^[=+\-@]/.test(s)) s = `'${s}`;
+  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
   return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 }
 

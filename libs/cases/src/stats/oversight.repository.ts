@@ -30,7 +30,11 @@ export class OversightRepository {
     if (q.department) eq('department', q.department);
     if (q.handlingNode) eq('handling_node', q.handlingNode);
     // The open condition once, however many filters imply it (the planner misjudges it repeated).
-    const open = q.status === 'open' || q.warningLevel !== undefined || q.overdue === 'true';
+    const open =
+      q.status === 'open' ||
+      q.warningLevel !== undefined ||
+      q.overdue === 'true' ||
+      q.legalBreached === 'true';
     if (open) c.push(OPEN);
     if (q.status && q.status !== 'open') eq('status', q.status);
     if (q.warningLevel === 'none') c.push(`warning_level IS NULL`);

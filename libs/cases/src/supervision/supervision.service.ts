@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { encodeReference, ReferenceEvent, SUPERVISION_ISSUED, subjectOf, TierName } from '@fed/contracts';
 import { HEADERS, OutboxRelay, OutboxRepository, Topics } from '@fed/federation';
@@ -17,10 +17,12 @@ const OPEN = ['accepted', 'supplement', 'special-procedure', 'suspended'];
  * tier sees it delivered) and answers it with another; the supervisor's node follows both.
  */
 @Injectable()
-export class SupervisionService implements OnApplicationBootstrap {
+export class SupervisionService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(SupervisionService.name);
   private readonly topics: Topics;
   private delivering?: Promise<void>;
+  private again = false;
+  private timer?: NodeJS.Timeout;
 
   constructor(
     private readonly tickets: SupervisionRepository,
@@ -34,9 +36,19 @@ export class SupervisionService implements OnApplicationBootstrap {
     this.topics = new Topics(config.namespace);
   }
 
-  /** Tickets stored before a crash and not delivered yet are delivered on start. */
+  /**
+   * Tickets stored before a crash, or waiting for a case handed up while they travelled, are
+   * delivered on start and then with every tick of the warning clock's interval.
+   */
   onApplicationBootstrap(): void {
     void this.deliverPending();
+    this.timer = setInterval(() => void this.deliverPending(), this.config.warning.intervalMs);
+    this.timer.unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
+    await this.delivering;
   }
 
   async issue(input: {
@@ -125,15 +137,37 @@ export class SupervisionService implements OnApplicationBootstrap {
     return child ? this.topics.downward(child) : null;
   }
 
-  /** Records the arrival of every ticket held here for a case this node handles (idempotent). */
+  /**
+   * Records the arrival of every ticket held here for a case this node handles (idempotent). A call
+   * made while a delivery runs makes it run once more, so a ticket stored meanwhile is not missed.
+   */
   deliverPending(): Promise<void> {
-    this.delivering ??= this.deliver().finally(() => (this.delivering = undefined));
+    if (this.delivering) {
+      this.again = true;
+      return this.delivering;
+    }
+    this.delivering = (async () => {
+      do {
+        this.again = false;
+        await this.deliver();
+      } while (this.again);
+    })().finally(() => (this.delivering = undefined));
     return this.delivering;
   }
 
   private async deliver(): Promise<void> {
+    let pending: TicketRow[];
     try {
-      for (const t of await this.tickets.undeliveredHandledBy(this.config.node.code)) {
+      pending = await this.tickets.undeliveredHandledBy(this.config.node.code);
+    } catch (e) {
+      this.logger.warn({
+        msg: 'supervision tickets not read; the next tick retries',
+        err: (e as Error).message,
+      });
+      return;
+    }
+    for (const t of pending) {
+      try {
         await this.actions.acknowledge(t.caseNo, {
           action: 'acknowledge-supervision',
           ticketId: t.ticketId,
@@ -141,12 +175,14 @@ export class SupervisionService implements OnApplicationBootstrap {
           reason: t.reason,
           dueDate: t.dueDate ?? '',
         });
+      } catch (e) {
+        this.logger.warn({
+          msg: 'supervision ticket not delivered; the next tick retries',
+          caseNo: t.caseNo,
+          ticketId: t.ticketId,
+          err: (e as Error).message,
+        });
       }
-    } catch (e) {
-      this.logger.warn({
-        msg: 'supervision tickets not delivered yet; will retry',
-        err: (e as Error).message,
-      });
     }
   }
 

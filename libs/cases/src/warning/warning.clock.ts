@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { CalendarGapError, shanghaiDate, WorkingCalendar } from '@fed/calendar';
 import { CaseAction, CaseSnapshot } from '@fed/contracts';
-import { caseDeadlines, classify } from '@fed/efficiency';
+import { caseDeadlines, classify, OPEN_STATUSES } from '@fed/efficiency';
 import { Metrics, NODE_CONFIG, NodeConfig } from '@fed/platform';
 import { ActionsService } from '../actions.service';
 import { CalendarError } from '../calendar/calendar.errors';
@@ -10,6 +10,7 @@ import { CasesRepository } from '../cases.repository';
 import { Clock } from './clock';
 
 const PAGE = 500;
+const OPEN = new Set<string>(OPEN_STATUSES);
 
 export interface ScanResult {
   examined: number;
@@ -88,9 +89,21 @@ export class WarningClock implements OnApplicationBootstrap, OnApplicationShutdo
         }
         if (!wanted) continue;
         // Decided again under the case's lock: an action may have changed it since it was read.
-        const recorded = await this.actions.warn(c.caseNo, (current) =>
-          this.evaluate(current.snapshot, calendar, today),
-        );
+        let recorded = false;
+        try {
+          recorded = await this.actions.warn(c.caseNo, (current) =>
+            this.evaluate(current.snapshot, calendar, today),
+          );
+        } catch (e) {
+          // One case that cannot be recorded now (a lock conflict, a closed case) does not stop the scan.
+          result.skipped++;
+          this.logger.warn({
+            msg: 'warning not recorded; next scan retries',
+            caseNo: c.caseNo,
+            err: (e as Error).message,
+          });
+          continue;
+        }
         if (recorded) {
           result.changed++;
           this.metrics.warningTransitions.inc({ level: wanted.action === 'warn' ? wanted.level : '' });
@@ -113,7 +126,7 @@ export class WarningClock implements OnApplicationBootstrap, OnApplicationShutdo
 
   /** The `warn` action the case needs now, or null when its recorded state still holds. */
   private evaluate(c: CaseSnapshot, calendar: WorkingCalendar, today: string): CaseAction | null {
-    if (c.handlingNode !== this.config.node.code) return null;
+    if (c.handlingNode !== this.config.node.code || !OPEN.has(c.status)) return null;
     const deadlines = caseDeadlines(c, calendar, today);
     // While the clock is stopped the case keeps its state; its deadline moves when it runs again.
     if (!deadlines || deadlines.clockStopped) return null;

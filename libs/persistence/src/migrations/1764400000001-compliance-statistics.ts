@@ -203,7 +203,7 @@ const OPEN_KEYS =
 const OPEN_COUNTERS = ['open_cases', 'rectifications_open'];
 
 /** The two upserts that add `rows` (a SELECT over %ROWS%(case, sign)) to the counters. */
-function applyChanges(rows: string): string {
+export function applyChanges(rows: string): string {
   const upsert = (table: string, keys: string, counters: string[], fn: string, where: string) => `
         INSERT INTO ${table} AS s
         SELECT ${keys}, ${counters.map((c) => `sum(${c})`).join(', ')}
