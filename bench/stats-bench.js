@@ -28,6 +28,7 @@
  */
 
 const os = require('node:os');
+const path = require('node:path');
 const { performance } = require('node:perf_hooks');
 
 const CHUNK = 100_000;
@@ -786,25 +787,19 @@ function crossCheck(apiBody, naiveRows) {
 // 4. plans of the SQL behind the API (as libs/cases/src/stats/*.repository.ts writes it)
 
 function periodSql(key) {
-  const counters = [
-    'received',
-    'accepted',
-    'not_accepted',
-    'instant',
-    'with_supplement',
-    'promised_days_sum',
-    'completed',
-    'completed_ahead',
-    'completed_on_time',
-    'completed_overdue',
-    'completed_measured',
-    'working_days_used_sum',
-    'rated_1',
-    'rated_2',
-    'rated_3',
-    'rated_4',
-    'rated_5',
-  ];
+  // The counters the statistics migration keeps (built into dist/ by npm run bench).
+  const counters = require(
+    path.join(
+      __dirname,
+      '..',
+      'dist',
+      'libs',
+      'persistence',
+      'src',
+      'migrations',
+      '1764400000001-compliance-statistics',
+    ),
+  ).DAILY_COUNTERS;
   return `SELECT ${key} AS key, ${counters.map((c) => `sum(${c}) AS ${c}`).join(', ')}
 FROM stats_daily WHERE day BETWEEN $1::date AND $2::date GROUP BY 1 ORDER BY 1`;
 }

@@ -12,20 +12,14 @@ import {
   getJson,
   historyAt,
   postJson,
+  putJson,
   url,
 } from '@fed/testing';
 
 type Filed = CaseView & { queryCode: string; item: { code: string; version: number; promisedDays: number } };
 type ActionAnswer = { case: CaseView; events: { version: number; type: string }[] };
 
-async function put<T = Record<string, unknown>>(target: string, body: unknown) {
-  const res = await fetch(target, {
-    method: 'PUT',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json()) as T };
-}
+const put = putJson;
 
 async function file(community: string, itemCode: string): Promise<Filed> {
   const res = await postJson<Filed>(url(community, '/api/v1/cases'), filingBody({ itemCode }));

@@ -9,12 +9,17 @@ export async function getJson<T = Record<string, unknown>>(url: string): Promise
   return { status: res.status, body: (await res.json()) as T };
 }
 
-export async function postJson<T = Record<string, unknown>>(
-  url: string,
-  body: unknown,
-): Promise<JsonResponse<T>> {
+export function postJson<T = Record<string, unknown>>(url: string, body: unknown): Promise<JsonResponse<T>> {
+  return sendJson<T>('POST', url, body);
+}
+
+export function putJson<T = Record<string, unknown>>(url: string, body: unknown): Promise<JsonResponse<T>> {
+  return sendJson<T>('PUT', url, body);
+}
+
+async function sendJson<T>(method: string, url: string, body: unknown): Promise<JsonResponse<T>> {
   const res = await fetch(url, {
-    method: 'POST',
+    method,
     headers: { 'content-type': 'application/json' },
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });

@@ -245,9 +245,8 @@ export class ActionsService {
     const rows: OutboxRow[] = [];
     if (node.parent)
       rows.push({ topic: this.topics.inbound(node.parent), key: event.caseNo, value: raw, headers });
-    const community = event.caseNo.slice(0, 12);
-    const child = node.children.find((c) => topology.isWithin(community, c));
-    if (child) rows.push({ topic: this.topics.downward(child), key: event.caseNo, value: raw, headers });
+    const down = this.topics.downTowardCase(topology, node, event.caseNo);
+    if (down) rows.push({ topic: down, key: event.caseNo, value: raw, headers });
     return rows;
   }
 }

@@ -1,4 +1,11 @@
-import { CaseLifecycle, CaseSnapshot, CaseStatus, ChannelName, ItemTerms } from '@fed/contracts';
+import {
+  CaseLifecycle,
+  CaseSnapshot,
+  CaseStatus,
+  ChannelName,
+  ItemTerms,
+  OPEN_STATUSES,
+} from '@fed/contracts';
 
 /** A case_record row as pg returns it. */
 export interface CaseRow {
@@ -62,6 +69,9 @@ export function snapshotColumns(cases: { version: number; snapshot: CaseSnapshot
     cases.map((c) => JSON.stringify(c.snapshot.lifecycle)),
   ];
 }
+
+/** SQL condition: the case is open (OPEN_STATUSES; constants only). */
+export const OPEN_SQL = `status IN (${OPEN_STATUSES.map((s) => `'${s}'`).join(', ')})`;
 
 /** `INSERT ... SELECT FROM unnest(...)` of case_record, newer versions win. */
 export const UPSERT_CASES_SQL = `

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { CASE_FILED, CaseAction, CaseSnapshot, ContractError, decodeEvent } from '@fed/contracts';
-import { CASE_COLUMNS, CaseRow, rowToSnapshot } from './case.row';
+import { CASE_COLUMNS, CaseRow, OPEN_SQL, rowToSnapshot } from './case.row';
 
 /** A case as every tier shows it, with its version. */
 export type CaseView = CaseSnapshot & { version: number };
@@ -73,7 +73,7 @@ export class CasesRepository {
   async findOpenHandledBy(node: string, after: string, limit: number): Promise<CaseSnapshot[]> {
     const rows = await this.dataSource.query<CaseRow[]>(
       `SELECT ${CASE_COLUMNS} FROM case_record
-       WHERE handling_node = $1 AND status IN ('accepted', 'supplement', 'special-procedure', 'suspended')
+       WHERE handling_node = $1 AND ${OPEN_SQL}
          AND case_no > $2
        ORDER BY case_no LIMIT $3`,
       [node, after, limit],

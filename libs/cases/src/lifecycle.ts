@@ -1,11 +1,4 @@
-import {
-  CaseAction,
-  CaseActionName,
-  CaseLifecycle,
-  CaseSnapshot,
-  CaseStatus,
-  TierName,
-} from '@fed/contracts';
+import { CaseAction, CaseActionName, CaseLifecycle, CaseSnapshot, isOpen, TierName } from '@fed/contracts';
 
 /** Who acts, where, when: the origin of the event an action becomes. */
 export interface ActionContext {
@@ -32,9 +25,6 @@ export class TransitionError extends Error {
 }
 
 const TIER_RANK: Record<TierName, number> = { community: 0, district: 1, city: 2 };
-
-/** Statuses in which the promised-limit clock matters (it may be stopped, but the case is open). */
-const CLOCKED = new Set<CaseStatus>(['accepted', 'supplement', 'special-procedure', 'suspended']);
 
 /** Actions that stop the clock, and the action that ends each stop. */
 const PAUSES = {
@@ -99,7 +89,7 @@ export function applyAction(c: CaseSnapshot, action: CaseAction, ctx: ActionCont
   const allowed = allowedActions(c, ctx.tier);
   if (action.action === 'warn') {
     // The handling node's warning clock, not staff: it runs while the case is accepted and open.
-    if (!CLOCKED.has(c.status)) {
+    if (!isOpen(c.status)) {
       throw new TransitionError(
         'forbidden',
         `the warning clock runs only for open accepted cases; ${c.caseNo} is ${c.status}`,

@@ -120,6 +120,18 @@ export class ReferenceRepository {
     kind: ReferenceKind,
     owners: string[],
   ): Promise<StoredReference<B>[]> {
+    return this.select<B>(`WHERE kind = $1 AND owner = ANY($2::text[])`, [kind, owners]);
+  }
+
+  /** The current version of every subject held here. */
+  all(): Promise<StoredReference[]> {
+    return this.select('', []);
+  }
+
+  private async select<B extends ReferenceBody>(
+    where: string,
+    params: unknown[],
+  ): Promise<StoredReference<B>[]> {
     const rows: {
       subject: string;
       owner: string;
@@ -128,9 +140,8 @@ export class ReferenceRepository {
       body: B;
       occurred_at: Date;
     }[] = await this.dataSource.query(
-      `SELECT subject, owner, version, event_id, body, occurred_at FROM reference_data
-       WHERE kind = $1 AND owner = ANY($2::text[]) ORDER BY subject`,
-      [kind, owners],
+      `SELECT subject, owner, version, event_id, body, occurred_at FROM reference_data ${where} ORDER BY subject`,
+      params,
     );
     return rows.map((r) => ({
       subject: r.subject,
@@ -140,36 +151,5 @@ export class ReferenceRepository {
       body: r.body,
       occurredAt: r.occurred_at.toISOString(),
     }));
-  }
-
-  /** The current version of every subject held here. */
-  async all(): Promise<StoredReference[]> {
-    const rows: {
-      subject: string;
-      owner: string;
-      version: number;
-      event_id: string;
-      body: ReferenceBody;
-      occurred_at: Date;
-    }[] = await this.dataSource.query(
-      `SELECT subject, owner, version, event_id, body, occurred_at FROM reference_data ORDER BY subject`,
-    );
-    return rows.map((r) => ({
-      subject: r.subject,
-      owner: r.owner,
-      version: r.version,
-      eventId: r.event_id,
-      body: r.body,
-      occurredAt: r.occurred_at.toISOString(),
-    }));
-  }
-
-  /** Every version of a subject, oldest first. */
-  async history(subject: string): Promise<{ version: number; body: ReferenceBody; occurredAt: string }[]> {
-    const rows: { version: number; body: ReferenceBody; occurred_at: Date }[] = await this.dataSource.query(
-      `SELECT version, body, occurred_at FROM reference_history WHERE subject = $1 ORDER BY version`,
-      [subject],
-    );
-    return rows.map((r) => ({ version: r.version, body: r.body, occurredAt: r.occurred_at.toISOString() }));
   }
 }

@@ -356,10 +356,7 @@ export class ReplicaService {
 
   /** The down topic of the child of this node under which the case lives, or null at its community. */
   private downTopic(caseNo: string): string | null {
-    const child = this.config.node.children.find((code) =>
-      this.config.topology.isWithin(caseNo.slice(0, 12), code),
-    );
-    return child ? this.topics.downward(child) : null;
+    return this.topics.downTowardCase(this.config.topology, this.config.node, caseNo);
   }
 
   private async storeTickets(m: EntityManager, tickets: InboundReference[]): Promise<InboundReference[]> {

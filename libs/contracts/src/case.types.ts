@@ -40,6 +40,18 @@ export const CASE_STATUSES = [
 /** 收件, 受理 (in progress), 补正, 特别程序, 挂起, 办结, 送达, 不予受理, 撤回. */
 export type CaseStatus = (typeof CASE_STATUSES)[number];
 
+/** Accepted and not finished: the promised-limit clock matters (it may be stopped). */
+export const OPEN_STATUSES = [
+  'accepted',
+  'supplement',
+  'special-procedure',
+  'suspended',
+] as const satisfies readonly CaseStatus[];
+
+export function isOpen(status: CaseStatus): boolean {
+  return (OPEN_STATUSES as readonly CaseStatus[]).includes(status);
+}
+
 export const SPECIAL_PROCEDURE_KINDS = ['hearing', 'expert-review', 'testing', 'extension'] as const;
 export type SpecialProcedureKind = (typeof SPECIAL_PROCEDURE_KINDS)[number];
 /** 承办, 审核, 批准. */

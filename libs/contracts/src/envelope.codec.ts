@@ -68,35 +68,36 @@ const SCHEMA_VERSIONS: Record<string, number> = {
 };
 
 export function encodeEvent(event: FederationEvent): Uint8Array {
-  return toBinary(
-    EventEnvelopeSchema,
-    create(EventEnvelopeSchema, {
-      eventId: event.eventId,
-      originNode: event.originNode,
-      originTier: TIER_TO_WIRE[event.originTier],
-      caseNo: event.caseNo,
-      caseVersion: event.caseVersion,
-      eventType: event.body.type,
-      occurredAt: timestampFromDate(event.occurredAt),
-      schemaVersion: event.schemaVersion,
-      payload: encodeBody(event.body),
-    }),
-  );
+  return encodeEnvelope(event, {
+    caseNo: event.caseNo,
+    caseVersion: event.caseVersion,
+    payload: encodeBody(event.body),
+  });
 }
 
 export function encodeReference(event: ReferenceEvent): Uint8Array {
+  return encodeEnvelope(event, {
+    subject: event.subject,
+    caseVersion: event.version,
+    payload: encodeReferenceBody(event.body),
+  });
+}
+
+/** The envelope fields every event has, and what tells a case event from reference data. */
+function encodeEnvelope(
+  event: FederationEvent | ReferenceEvent,
+  specific: { caseNo?: string; subject?: string; caseVersion: number; payload: Uint8Array },
+): Uint8Array {
   return toBinary(
     EventEnvelopeSchema,
     create(EventEnvelopeSchema, {
       eventId: event.eventId,
       originNode: event.originNode,
       originTier: TIER_TO_WIRE[event.originTier],
-      subject: event.subject,
-      caseVersion: event.version,
       eventType: event.body.type,
       occurredAt: timestampFromDate(event.occurredAt),
       schemaVersion: event.schemaVersion,
-      payload: encodeReferenceBody(event.body),
+      ...specific,
     }),
   );
 }

@@ -3,3 +3,4 @@ export * from './envelope.codec';
 export * from './reference.types';
 export { ACTION_LIMITS } from './action.codec';
 export { CATALOG_LIMITS, validateCatalogItem } from './reference.codec';
+export { ITEM_CODE } from './wire';

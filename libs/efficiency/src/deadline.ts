@@ -1,8 +1,7 @@
 import { DayKind, IsoDate, shanghaiDate, WorkingCalendar } from '@fed/calendar';
 import { CaseSnapshot } from '@fed/contracts';
 
-/** Statuses in which a case is accepted and not finished: its clock matters. */
-export const OPEN_STATUSES = ['accepted', 'supplement', 'special-procedure', 'suspended'] as const;
+export { OPEN_STATUSES } from '@fed/contracts';
 
 /** A working day on which the clock was stopped, and why. */
 export interface PausedDay {

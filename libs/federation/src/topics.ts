@@ -1,3 +1,5 @@
+import type { Topology, TopologyNode } from '@fed/platform';
+
 /**
  * Topic names. Upwards, every node consumes `<ns>.up.<its code>` and publishes its cases and relayed
  * events to `<ns>.up.<parent code>`: a district reads only what its communities send it, by
@@ -15,6 +17,12 @@ export class Topics {
   /** Where the parent of `nodeCode` publishes what flows down to it. */
   downward(nodeCode: string): string {
     return `${this.namespace}.down.${nodeCode}`;
+  }
+
+  /** The down topic towards the community of `caseNo` from `node`, or null at that community. */
+  downTowardCase(topology: Topology, node: TopologyNode, caseNo: string): string | null {
+    const child = topology.childToward(node, caseNo.slice(0, 12));
+    return child ? this.downward(child) : null;
   }
 
   /** What a node consumes: from its children when it has any, from its parent when it has one. */

@@ -69,6 +69,18 @@ describe('Topology of the demo federation', () => {
     expect(topology.isWithin(code, ancestor)).toBe(expected);
   });
 
+  it('lists a node and those above it, the city first', () => {
+    expect(topology.lineage('150204003001')).toEqual(['150200', '150204', '150204003001']);
+    expect(topology.lineage('150200')).toEqual(['150200']);
+  });
+
+  it('names the child under which a node lies, and none for itself or another branch', () => {
+    expect(topology.childToward(topology.get('150200'), '150204003001')).toBe('150204');
+    expect(topology.childToward(topology.get('150204'), '150204003001')).toBe('150204003001');
+    expect(topology.childToward(topology.get('150204003001'), '150204003001')).toBeUndefined();
+    expect(topology.childToward(topology.get('150202'), '150204003001')).toBeUndefined();
+  });
+
   it('tells known from unknown codes', () => {
     expect(topology.has('150204001002')).toBe(true);
     expect(topology.has('150204001003')).toBe(false);

@@ -44,6 +44,18 @@ export class Topology {
     return false;
   }
 
+  /** `code` and every node above it, the root first. */
+  lineage(code: string): string[] {
+    const chain: string[] = [];
+    for (let c: string | undefined = code; c; c = this.get(c).parent) chain.unshift(c);
+    return chain;
+  }
+
+  /** The child of `node` under which `code` lies, or undefined (at `code` itself, or elsewhere). */
+  childToward(node: TopologyNode, code: string): string | undefined {
+    return node.children.find((child) => this.isWithin(code, child));
+  }
+
   static fromFile(file: string): Topology {
     return Topology.parse(JSON.parse(readFileSync(file, 'utf8')) as unknown, file);
   }

@@ -11,7 +11,7 @@ import {
   Matches,
   ValidateNested,
 } from 'class-validator';
-import { CHANNELS, ChannelName } from '@fed/contracts';
+import { CHANNELS, ChannelName, ITEM_CODE } from '@fed/contracts';
 import { normalizeMobile, normalizeResidentIdNumber } from './applicant.rules';
 import { IsMainlandMobile, IsResidentIdNumber } from './applicant.validators';
 import { IsFormData } from './form-data.validator';
@@ -36,7 +36,7 @@ export class ApplicantDto {
 export class FileCaseDto {
   /** 实施编码 of the service item. */
   @IsString()
-  @Matches(/^[A-Za-z0-9][A-Za-z0-9-]{2,39}$/, { message: 'itemCode must be 3–40 letters, digits or -' })
+  @Matches(ITEM_CODE, { message: 'itemCode must be 3–40 letters, digits or -' })
   itemCode!: string;
 
   @ValidateNested()

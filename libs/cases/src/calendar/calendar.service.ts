@@ -58,10 +58,7 @@ export class CalendarService implements OnApplicationBootstrap {
 
   /** City and district codes whose calendar data applies here: [city, district?]. */
   private owners(): { city: string; district: string | null } {
-    const { node, topology } = this.config;
-    const chain: string[] = [];
-    for (let code: string | undefined = node.code; code; code = topology.get(code).parent)
-      chain.unshift(code);
+    const chain = this.config.topology.lineage(this.config.node.code);
     return { city: chain[0], district: chain.length > 1 ? chain[1] : null };
   }
 

@@ -1,4 +1,5 @@
 import { Body, Controller, Get, Header, Inject, Param, Put, Query, Req } from '@nestjs/common';
+import { ITEM_CODE } from '@fed/contracts';
 import { NODE_CONFIG, NodeConfig } from '@fed/platform';
 import type { FastifyRequest } from 'fastify';
 import QRCode from 'qrcode';
@@ -47,7 +48,7 @@ export class CatalogController {
   /** Publishes the next version of one of this node's items (city or district). */
   @Put(':code')
   async publish(@Param('code') code: string, @Body() dto: PublishItemDto) {
-    if (!/^[A-Za-z0-9][A-Za-z0-9-]{2,39}$/.test(code)) {
+    if (!ITEM_CODE.test(code)) {
       throw CatalogError.invalid('the item code must be 3–40 letters, digits or -');
     }
     return this.catalog.publish(code, dto);

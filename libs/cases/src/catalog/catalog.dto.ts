@@ -72,5 +72,3 @@ export class ListItemsQuery {
   @IsBoolean()
   includeWithdrawn = false;
 }
-
-export const ITEM_CODE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9-]{2,39}$/;

@@ -23,6 +23,10 @@ export interface CatalogEntry extends CatalogItem {
   instant: boolean;
 }
 
+function entry(item: CatalogItem, owner: string, publishedAt: string): CatalogEntry {
+  return { ...item, owner, publishedAt, instant: item.promisedDays === 0 };
+}
+
 type CatalogBody = Extract<ReferenceBody, { type: typeof CATALOG_ITEM_PUBLISHED }>;
 
 /**
@@ -43,10 +47,7 @@ export class CatalogService {
   /** Publishers whose items apply here: this node and those above it, nearest last. */
   owners(): string[] {
     const { node, topology } = this.config;
-    const chain: string[] = [];
-    for (let code: string | undefined = node.code; code; code = topology.get(code).parent)
-      chain.unshift(code);
-    return chain.filter((c) => topology.get(c).tier !== 'community');
+    return topology.lineage(node.code).filter((c) => topology.get(c).tier !== 'community');
   }
 
   /** The catalog that applies here; an item a district publishes overrides a city item of the same code. */
@@ -70,12 +71,7 @@ export class CatalogService {
     for (const r of rows) {
       const seen = byCode.get(r.body.item.code);
       if (seen && rank(seen.owner) > rank(r.owner)) continue;
-      byCode.set(r.body.item.code, {
-        ...r.body.item,
-        owner: r.owner,
-        publishedAt: r.occurredAt,
-        instant: r.body.item.promisedDays === 0,
-      });
+      byCode.set(r.body.item.code, entry(r.body.item, r.owner, r.occurredAt));
     }
     return [...byCode.values()].sort((a, b) => a.code.localeCompare(b.code));
   }
@@ -129,12 +125,6 @@ export class CatalogService {
       version: event.version,
       messageId: event.eventId,
     });
-    const item = (event.body as CatalogBody).item;
-    return {
-      ...item,
-      owner: node.code,
-      publishedAt: event.occurredAt.toISOString(),
-      instant: item.promisedDays === 0,
-    };
+    return entry((event.body as CatalogBody).item, node.code, event.occurredAt.toISOString());
   }
 }

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { CASE_COLUMNS, CaseRow, rowToSnapshot } from '../case.row';
+import { CASE_COLUMNS, CaseRow, OPEN_SQL, rowToSnapshot } from '../case.row';
 import { CaseView } from '../cases.repository';
 import { OversightQuery } from './stats.dto';
 
-const OPEN = `status IN ('accepted', 'supplement', 'special-procedure', 'suspended')`;
+const OPEN = OPEN_SQL;
 const SORT_COLUMN = {
   filedAt: 'filed_at',
   acceptedAt: 'accepted_at',

@@ -1,4 +1,5 @@
 import { Type } from 'class-transformer';
+import { ITEM_CODE } from '@fed/contracts';
 import { IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -17,8 +18,28 @@ export const GROUP_BY = [
 ] as const;
 export type GroupBy = (typeof GROUP_BY)[number];
 
+/** The scope filters statistics and oversight share. */
+export class ScopeFilterQuery {
+  @IsOptional()
+  @Matches(/^\d{6}$/, { message: 'districtCode must be a 6-digit code' })
+  districtCode?: string;
+
+  @IsOptional()
+  @Matches(/^\d{12}$/, { message: 'communityCode must be a 12-digit code' })
+  communityCode?: string;
+
+  @IsOptional()
+  @Matches(ITEM_CODE, { message: 'itemCode must be 3–40 letters, digits or -' })
+  itemCode?: string;
+
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  department?: string;
+}
+
 /** GET /api/v1/stats: a period, a grouping, filters. Unknown fields are refused (400). */
-export class StatsQuery {
+export class StatsQuery extends ScopeFilterQuery {
   @IsOptional()
   @IsIn(PERIODS)
   period: (typeof PERIODS)[number] = 'month';
@@ -40,23 +61,6 @@ export class StatsQuery {
   @IsOptional()
   @IsIn(GROUP_BY)
   groupBy: GroupBy = 'none';
-
-  @IsOptional()
-  @Matches(/^\d{6}$/, { message: 'districtCode must be a 6-digit code' })
-  districtCode?: string;
-
-  @IsOptional()
-  @Matches(/^\d{12}$/, { message: 'communityCode must be a 12-digit code' })
-  communityCode?: string;
-
-  @IsOptional()
-  @Matches(/^[A-Za-z0-9][A-Za-z0-9-]{2,39}$/, { message: 'itemCode must be 3–40 letters, digits or -' })
-  itemCode?: string;
-
-  @IsOptional()
-  @IsString()
-  @Length(1, 200)
-  department?: string;
 }
 
 export const SORTS = ['filedAt', 'acceptedAt', 'decidedAt', 'promisedDeadline', 'caseNo'] as const;
@@ -74,24 +78,7 @@ export const OVERSIGHT_STATUSES = [
 ] as const;
 
 /** GET /api/v1/oversight/cases: any combination of filters, sorted and paged. */
-export class OversightQuery {
-  @IsOptional()
-  @Matches(/^\d{6}$/, { message: 'districtCode must be a 6-digit code' })
-  districtCode?: string;
-
-  @IsOptional()
-  @Matches(/^\d{12}$/, { message: 'communityCode must be a 12-digit code' })
-  communityCode?: string;
-
-  @IsOptional()
-  @Matches(/^[A-Za-z0-9][A-Za-z0-9-]{2,39}$/, { message: 'itemCode must be 3–40 letters, digits or -' })
-  itemCode?: string;
-
-  @IsOptional()
-  @IsString()
-  @Length(1, 200)
-  department?: string;
-
+export class OversightQuery extends ScopeFilterQuery {
   /** A status, or `open` for every accepted case not finished. */
   @IsOptional()
   @IsIn(OVERSIGHT_STATUSES)

@@ -48,16 +48,7 @@ const DAILY_KEY: Record<GroupBy, string> = {
   acceptedBy: 'accepted_by',
   decidedBy: 'decided_by',
 };
-const OPEN_KEY: Record<GroupBy, string | null> = {
-  none: `''`,
-  district: 'district_code',
-  community: 'community_code',
-  item: 'item_code',
-  department: 'department',
-  decidingTier: 'deciding_tier',
-  acceptedBy: null,
-  decidedBy: null,
-};
+const OPEN_KEY: Record<GroupBy, string | null> = { ...DAILY_KEY, acceptedBy: null, decidedBy: null };
 
 function where(filter: StatsFilter, params: unknown[]): string[] {
   const clauses: string[] = [];

@@ -1,6 +1,13 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { encodeReference, ReferenceEvent, SUPERVISION_ISSUED, subjectOf, TierName } from '@fed/contracts';
+import {
+  encodeReference,
+  isOpen,
+  ReferenceEvent,
+  SUPERVISION_ISSUED,
+  subjectOf,
+  TierName,
+} from '@fed/contracts';
 import { HEADERS, OutboxRelay, OutboxRepository, Topics } from '@fed/federation';
 import { DomainError, NODE_CONFIG, NodeConfig } from '@fed/platform';
 import { ActionsService } from '../actions.service';
@@ -8,8 +15,6 @@ import { CaseError } from '../cases.errors';
 import { CasesRepository } from '../cases.repository';
 import { ReplicaRepository } from '../replica.repository';
 import { SupervisionRepository, TicketRow } from './supervision.repository';
-
-const OPEN = ['accepted', 'supplement', 'special-procedure', 'suspended'];
 
 /**
  * Supervision tickets (督办): a district or city supervisor issues one on a case of its scope; it
@@ -67,7 +72,7 @@ export class SupervisionService implements OnApplicationBootstrap, OnApplication
     }
     const found = await this.cases.findByCaseNo(input.caseNo);
     if (!found) throw CaseError.notFound(input.caseNo);
-    if (!OPEN.includes(found.status)) {
+    if (!isOpen(found.status)) {
       throw new DomainError(
         'conflict',
         'SUPERVISION_CASE_CLOSED',
@@ -106,7 +111,7 @@ export class SupervisionService implements OnApplicationBootstrap, OnApplication
     event.subject = subjectOf(node.code, event.body);
     await this.replica.transaction(async (m) => {
       await this.tickets.store(m, [{ ticket, issuer: node.code, issuedAt: event.occurredAt }]);
-      const topic = this.towards(input.caseNo);
+      const topic = this.topics.downTowardCase(topology, node, input.caseNo);
       if (found.handlingNode !== node.code && topic) {
         await this.outbox.append(m, [
           {
@@ -127,14 +132,6 @@ export class SupervisionService implements OnApplicationBootstrap, OnApplication
     });
     if (found.handlingNode === node.code) await this.deliverPending();
     return (await this.tickets.get(ticket.ticketId))!;
-  }
-
-  /** The down topic of the child under which the case lives, or null at its community. */
-  towards(caseNo: string): string | null {
-    const child = this.config.node.children.find((code) =>
-      this.config.topology.isWithin(caseNo.slice(0, 12), code),
-    );
-    return child ? this.topics.downward(child) : null;
   }
 
   /**

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { CalendarGapError, shanghaiDate, WorkingCalendar } from '@fed/calendar';
-import { CaseAction, CaseSnapshot } from '@fed/contracts';
-import { caseDeadlines, classify, OPEN_STATUSES } from '@fed/efficiency';
+import { CaseAction, CaseSnapshot, isOpen } from '@fed/contracts';
+import { caseDeadlines, classify } from '@fed/efficiency';
 import { Metrics, NODE_CONFIG, NodeConfig } from '@fed/platform';
 import { ActionsService } from '../actions.service';
 import { CalendarError } from '../calendar/calendar.errors';
@@ -10,7 +10,6 @@ import { CasesRepository } from '../cases.repository';
 import { Clock } from './clock';
 
 const PAGE = 500;
-const OPEN = new Set<string>(OPEN_STATUSES);
 
 export interface ScanResult {
   examined: number;
@@ -126,7 +125,7 @@ export class WarningClock implements OnApplicationBootstrap, OnApplicationShutdo
 
   /** The `warn` action the case needs now, or null when its recorded state still holds. */
   private evaluate(c: CaseSnapshot, calendar: WorkingCalendar, today: string): CaseAction | null {
-    if (c.handlingNode !== this.config.node.code || !OPEN.has(c.status)) return null;
+    if (c.handlingNode !== this.config.node.code || !isOpen(c.status)) return null;
     const deadlines = caseDeadlines(c, calendar, today);
     // While the clock is stopped the case keeps its state; its deadline moves when it runs again.
     if (!deadlines || deadlines.clockStopped) return null;

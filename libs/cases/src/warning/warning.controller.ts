@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Put, Query } from '@nestjs/common';
 import { shanghaiDate } from '@fed/calendar';
+import { isOpen } from '@fed/contracts';
 import { caseDeadlines, classify } from '@fed/efficiency';
 import { DomainError, NODE_CONFIG, NodeConfig } from '@fed/platform';
 import { Type } from 'class-transformer';
@@ -53,9 +54,8 @@ export class WarningController {
     const today = shanghaiDate(this.clock.now());
     const { result, inForce } = await this.calendar.answer((calendar) => {
       const deadlines = caseDeadlines(found, calendar, today);
-      const open = ['accepted', 'supplement', 'special-procedure', 'suspended'].includes(found.status);
       const now =
-        deadlines && open
+        deadlines && isOpen(found.status)
           ? classify(deadlines, found.item.code, today, calendar, this.config.warning.policy)
           : null;
       return { deadlines, now };

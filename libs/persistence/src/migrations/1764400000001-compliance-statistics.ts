@@ -177,7 +177,7 @@ export class ComplianceStatistics1764400000001 implements MigrationInterface {
   }
 }
 
-const DAILY_COUNTERS = [
+export const DAILY_COUNTERS = [
   'received',
   'accepted',
   'not_accepted',
