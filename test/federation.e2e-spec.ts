@@ -1,5 +1,5 @@
 import { Kafka, logLevel, Partitioners, Producer } from 'kafkajs';
-import { encodeEvent, FederationEvent } from '@fed/contracts';
+import { encodeBatch, encodeEvent, FederationEvent } from '@fed/contracts';
 import { describeLifecycle } from './lifecycle.tests';
 import {
   acceptedEvent,
@@ -44,16 +44,25 @@ describe('the demo federation on real Kafka and PostgreSQL', () => {
   let producer: Producer;
   const topic = (code: string) => `${testEnv.namespace}.up.${code}`;
 
-  /** Publishes as `sender` would, straight onto a node's inbound topic. */
-  async function publish(to: string, sender: string, messages: (FederationEvent | Buffer)[]) {
+  type Envelope = FederationEvent | Buffer;
+  const envelope = (e: Envelope) => (Buffer.isBuffer(e) ? e : Buffer.from(encodeEvent(e)));
+
+  /**
+   * Publishes as `sender` would, straight onto a node's inbound topic, one Kafka message per item: an
+   * event goes as a batch of one, a list of envelopes as one packed batch, raw bytes as they are.
+   */
+  async function publish(to: string, sender: string, messages: (Envelope | Envelope[])[]) {
     await producer.send({
       topic: topic(to),
       acks: -1,
-      messages: messages.map((m) => ({
-        key: Buffer.isBuffer(m) ? 'garbage' : m.caseNo,
-        value: Buffer.isBuffer(m) ? m : Buffer.from(encodeEvent(m)),
-        headers: { 'fed-sender': sender },
-      })),
+      messages: messages.map((m) => {
+        const first = Buffer.isBuffer(m) ? undefined : [m].flat().find((e) => !Buffer.isBuffer(e));
+        return {
+          key: first && !Buffer.isBuffer(first) ? first.caseNo : 'garbage',
+          value: Buffer.isBuffer(m) ? m : encodeBatch([m].flat().map(envelope)),
+          headers: { 'fed-sender': sender },
+        };
+      }),
     });
   }
 
@@ -223,28 +232,33 @@ describe('the demo federation on real Kafka and PostgreSQL', () => {
     const lettersBefore = await metric('150202', 'fed_events_dead_lettered_total');
     const good = filedEvent(newCaseNo(community));
     const foreign = filedEvent(newCaseNo('150204001002'));
-    await publish('150202', community, [Buffer.from('not a protobuf envelope'), foreign]);
+    const [before, after] = [1, 2].map(() => filedEvent(newCaseNo(community)));
+    await publish('150202', community, [Buffer.from('not a protobuf batch'), foreign]);
     await publish('150202', '150204001002', [foreign]);
+    // One packed message with a bad envelope between two good ones: only that envelope is set aside.
+    await publish('150202', community, [[before, Buffer.from('not a protobuf envelope'), after]]);
     await publish('150202', community, [good]);
 
-    await awaitCase(CITY, good.caseNo);
+    for (const e of [good, before, after]) await awaitCase(CITY, e.caseNo);
     await awaitMetric(
       '150202',
       'fed_events_dead_lettered_total',
-      lettersBefore + 3,
-      'three dead letters counted',
+      lettersBefore + 4,
+      'four dead letters counted',
     );
     expect(
       await metric('150202', 'fed_events_dead_lettered_total', 'reason="undecodable"'),
     ).toBeGreaterThanOrEqual(1);
     expect(await caseAt('150202', foreign.caseNo)).toBeUndefined();
     expect(await caseAt(CITY, foreign.caseNo)).toBeUndefined();
-    const letters = await getJson<{ items: { reason: string; key: string | null }[] }>(
+    const letters = await getJson<{ items: { reason: string; key: string | null; index: number }[] }>(
       url('150202', '/api/v1/sync/dead-letters'),
     );
+    const at = (index: number) => letters.body.items.filter((l) => l.index === index).map((l) => l.reason);
+    expect(at(-1).some((r) => r.startsWith('batch does not decode'))).toBe(true);
+    expect(at(1).some((r) => r.startsWith('envelope does not decode'))).toBe(true);
     expect(letters.body.items.map((l) => l.reason)).toEqual(
       expect.arrayContaining([
-        expect.stringContaining('does not decode'),
         expect.stringContaining('origin 150204001002 is not within sender 150202001001'),
         expect.stringContaining('sender 150204001002 on'),
       ]),

@@ -116,6 +116,7 @@ export function inbound(event: FederationEvent, sender: string, topic: string): 
     topic,
     partition: 0,
     offset: String(offset++),
+    index: 0,
     key: event.caseNo,
     sender,
   };

@@ -23,6 +23,8 @@ export interface DeadLetterToStore {
   topic: string;
   partition: number;
   offset: string;
+  /** The envelope's place in the message's batch; -1 for the message as a whole. */
+  index: number;
   key: string | null;
   sender: string | null;
   reason: string;
@@ -129,14 +131,17 @@ export class ReplicaRepository {
     );
   }
 
-  /** Records dead letters; a message seen before (same topic, partition, offset) is not recorded twice. */
+  /**
+   * Records dead letters; one seen before (same topic, partition, offset and index in the batch) is
+   * not recorded twice.
+   */
   async insertDeadLetters(m: EntityManager, letters: DeadLetterToStore[]): Promise<DeadLetterToStore[]> {
     if (letters.length === 0) return [];
-    const rows: { topic: string; partition: number; offset: string }[] = await m.query(
-      `WITH inserted AS (INSERT INTO dead_letter (topic, partition, "offset", message_key, sender, reason, payload)
-       SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bytea[])
+    const rows: { topic: string; partition: number; offset: string; message_index: number }[] = await m.query(
+      `WITH inserted AS (INSERT INTO dead_letter (topic, partition, "offset", message_index, message_key, sender, reason, payload)
+       SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $8::int[], $4::text[], $5::text[], $6::text[], $7::bytea[])
        ON CONFLICT ON CONSTRAINT uq_dead_letter_position DO NOTHING
-       RETURNING topic, partition, "offset") SELECT * FROM inserted`,
+       RETURNING topic, partition, "offset", message_index) SELECT * FROM inserted`,
       [
         letters.map((l) => l.topic),
         letters.map((l) => l.partition),
@@ -145,10 +150,13 @@ export class ReplicaRepository {
         letters.map((l) => l.sender),
         letters.map((l) => l.reason),
         letters.map((l) => l.payload),
+        letters.map((l) => l.index),
       ],
     );
-    const fresh = new Set(rows.map((r) => `${r.topic}/${r.partition}/${r.offset}`));
-    return letters.filter((l) => fresh.has(`${l.topic}/${l.partition}/${l.offset}`));
+    const at = (topic: string, partition: number, offset: string, index: number) =>
+      `${topic}/${partition}/${offset}#${index}`;
+    const fresh = new Set(rows.map((r) => at(r.topic, r.partition, r.offset, r.message_index)));
+    return letters.filter((l) => fresh.has(at(l.topic, l.partition, l.offset, l.index)));
   }
 
   async recordProgress(m: EntityManager, progress: SourceProgress[]): Promise<void> {

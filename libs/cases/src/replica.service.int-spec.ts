@@ -180,10 +180,30 @@ describe('ReplicaService (district, real PostgreSQL and Kafka)', () => {
       references: [],
       rejects: [
         {
-          position: { topic: 'test.topic', partition: 0, offset: 'garbage-1', key: null, sender: COMMUNITY },
-          reason: 'envelope does not decode',
+          position: {
+            topic: 'test.topic',
+            partition: 0,
+            offset: 'garbage-1',
+            index: -1,
+            key: null,
+            sender: COMMUNITY,
+          },
+          reason: 'batch does not decode',
           raw: Buffer.from('garbage'),
         },
+        // Two bad envelopes of one packed message: two letters, told apart by their index.
+        ...[0, 2].map((index) => ({
+          position: {
+            topic: 'test.topic',
+            partition: 0,
+            offset: 'garbage-2',
+            index,
+            key: null,
+            sender: COMMUNITY,
+          },
+          reason: 'envelope does not decode',
+          raw: Buffer.from(`garbage ${index}`),
+        })),
       ],
     };
     await replica.applyBatch(batch);
@@ -193,12 +213,17 @@ describe('ReplicaService (district, real PostgreSQL and Kafka)', () => {
     expect(await caseRow(good)).toEqual({ version: 1, status: 'submitted' });
     expect(await caseRow(foreign)).toBeUndefined();
     expect(await caseRow(forged)).toBeUndefined();
-    const letters = await db.query<{ reason: string; message_key: string | null }[]>(
-      `SELECT reason, message_key FROM dead_letter WHERE message_key = ANY($1::text[]) OR "offset" = 'garbage-1' ORDER BY id`,
+    const letters = await db.query<{ reason: string; message_index: number }[]>(
+      `SELECT reason, message_index FROM dead_letter
+       WHERE message_key = ANY($1::text[]) OR "offset" IN ('garbage-1', 'garbage-2') ORDER BY id`,
       [[foreign, forged, conflicting]],
     );
-    expect(letters.map((l) => l.reason)).toEqual([
-      'envelope does not decode',
+    expect(letters.slice(0, 3)).toEqual([
+      { reason: 'batch does not decode', message_index: -1 },
+      { reason: 'envelope does not decode', message_index: 0 },
+      { reason: 'envelope does not decode', message_index: 2 },
+    ]);
+    expect(letters.slice(3).map((l) => l.reason)).toEqual([
       expect.stringContaining('is neither a child writing up nor the parent writing down to 150202'),
       expect.stringContaining('not within sender 150202002003'),
       expect.stringContaining('already another event'),
@@ -219,7 +244,14 @@ describe('ReplicaService (district, real PostgreSQL and Kafka)', () => {
       { originNode: '150200', originTier: 'city' },
     );
     const forgedReference: InboundReference = {
-      position: { topic: up(), partition: 0, offset: 'ref-1', key: 'calendar/150200', sender: '150200' },
+      position: {
+        topic: up(),
+        partition: 0,
+        offset: 'ref-1',
+        index: 0,
+        key: 'calendar/150200',
+        sender: '150200',
+      },
       event: {
         eventId: randomUUID(),
         originNode: '150200',

@@ -104,6 +104,7 @@ export class ReplicaService {
           topic: 'parked',
           partition: -1,
           offset: candidate.event.eventId,
+          index: -1,
           key: candidate.event.caseNo,
           sender: candidate.sender,
         };
@@ -426,7 +427,7 @@ export class ReplicaService {
       value: l.payload ?? Buffer.alloc(0),
       headers: {
         [HEADERS.deadLetterReason]: l.reason,
-        [HEADERS.deadLetterSource]: `${l.topic}/${l.partition}/${l.offset}`,
+        [HEADERS.deadLetterSource]: `${l.topic}/${l.partition}/${l.offset}#${l.index}`,
         ...(l.sender ? { [HEADERS.sender]: l.sender } : {}),
       },
     }));
@@ -459,6 +460,7 @@ export class ReplicaService {
         topic: l.topic,
         partition: l.partition,
         offset: l.offset,
+        index: l.index,
         sender: l.sender,
       });
     }

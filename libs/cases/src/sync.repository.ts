@@ -35,12 +35,13 @@ export class SyncRepository {
       topic: string;
       partition: number;
       offset: string;
+      message_index: number;
       message_key: string | null;
       sender: string | null;
       reason: string;
       received_at: Date;
     }[] = await this.dataSource.query(
-      `SELECT id, topic, partition, "offset", message_key, sender, reason, received_at
+      `SELECT id, topic, partition, "offset", message_index, message_key, sender, reason, received_at
        FROM dead_letter ORDER BY id DESC LIMIT $1`,
       [limit],
     );
@@ -49,6 +50,7 @@ export class SyncRepository {
       topic: r.topic,
       partition: r.partition,
       offset: r.offset,
+      index: r.message_index,
       key: r.message_key,
       sender: r.sender,
       reason: r.reason,

@@ -4,3 +4,4 @@ export * from './reference.types';
 export { ACTION_LIMITS } from './action.codec';
 export { CATALOG_LIMITS, validateCatalogItem } from './reference.codec';
 export { ITEM_CODE } from './wire';
+export { batchOverhead, decodeBatch, encodeBatch } from './batch.codec';

@@ -4,6 +4,7 @@ import { Consumer, EachBatchPayload, KafkaMessage } from 'kafkajs';
 import { isObservable, lastValueFrom } from 'rxjs';
 import {
   ContractError,
+  decodeBatch,
   decodeMessage,
   FederationEvent,
   isReferenceEvent,
@@ -22,6 +23,9 @@ export interface MessagePosition {
   topic: string;
   partition: number;
   offset: string;
+  /** Place of the envelope in the message's batch; -1 when the message as a whole is refused. */
+  index: number;
+  /** The case number or reference subject, once the envelope decodes. */
   key: string | null;
   /** The `fed-sender` header: the node that published this copy. */
   sender: string | null;
@@ -56,7 +60,10 @@ export interface InboundBatch {
   rejects: RejectedMessage[];
 }
 
-/** At most this many messages are applied in one database transaction. */
+/**
+ * Envelopes applied in one database transaction: whole Kafka messages are taken until they hold at
+ * least this many (a message is a packed batch of up to a few hundred).
+ */
 const CHUNK = 1000;
 const LAG_REFRESH_MS = 5000;
 
@@ -156,43 +163,58 @@ export class FederationServer extends Server implements CustomTransportStrategy 
 
   private async onBatch(consumer: Consumer, payload: EachBatchPayload): Promise<void> {
     const { batch } = payload;
-    for (let i = 0; i < batch.messages.length; i += CHUNK) {
-      const messages = batch.messages.slice(i, i + CHUNK);
-      const applied = await this.applyWithRetry(this.decode(batch.topic, batch.partition, messages), payload);
+    let first = 0;
+    while (first < batch.messages.length) {
+      // Whole messages, until they hold CHUNK envelopes: offsets are committed per message.
+      const inbound: InboundBatch = { events: [], references: [], rejects: [] };
+      let next = first;
+      while (next < batch.messages.length && size(inbound) < CHUNK) {
+        this.decode(batch.topic, batch.partition, batch.messages[next++], inbound);
+      }
+      const applied = await this.applyWithRetry(inbound, payload);
       if (!applied) return; // stopping or rebalanced: nothing committed, the messages come again
-      const last = messages[messages.length - 1].offset;
+      const last = batch.messages[next - 1].offset;
       payload.resolveOffset(last);
       await consumer.commitOffsets([
         { topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() },
       ]);
       await payload.heartbeat();
+      first = next;
     }
   }
 
-  private decode(topic: string, partition: number, messages: KafkaMessage[]): InboundBatch {
-    const batch: InboundBatch = { events: [], references: [], rejects: [] };
-    for (const m of messages) {
-      const position: MessagePosition = {
-        topic,
-        partition,
-        offset: m.offset,
-        key: m.key?.toString() ?? null,
-        sender: m.headers?.[HEADERS.sender]?.toString() ?? null,
-      };
-      if (!m.value || m.value.length === 0) {
-        batch.rejects.push({ position, reason: 'empty message', raw: null });
-        continue;
-      }
+  /** Unpacks a message's `EventBatch` into `batch`: each envelope decoded, with its own position. */
+  private decode(topic: string, partition: number, m: KafkaMessage, batch: InboundBatch): void {
+    const sender = m.headers?.[HEADERS.sender]?.toString() ?? null;
+    const whole: MessagePosition = { topic, partition, offset: m.offset, index: -1, key: null, sender };
+    if (!m.value || m.value.length === 0) {
+      batch.rejects.push({ position: whole, reason: 'empty message', raw: null });
+      return;
+    }
+    let envelopes: Buffer[];
+    try {
+      envelopes = decodeBatch(m.value);
+    } catch (e) {
+      if (!(e instanceof ContractError)) throw e;
+      batch.rejects.push({ position: whole, reason: e.message, raw: m.value });
+      return;
+    }
+    envelopes.forEach((raw, index) => {
+      const position: MessagePosition = { ...whole, index };
       try {
-        const event = decodeMessage(m.value);
-        if (isReferenceEvent(event)) batch.references.push({ position, event, raw: m.value });
-        else batch.events.push({ position, event, raw: m.value });
+        const event = decodeMessage(raw);
+        if (isReferenceEvent(event)) {
+          position.key = event.subject;
+          batch.references.push({ position, event, raw });
+        } else {
+          position.key = event.caseNo;
+          batch.events.push({ position, event, raw });
+        }
       } catch (e) {
         if (!(e instanceof ContractError)) throw e;
-        batch.rejects.push({ position, reason: e.message, raw: m.value });
+        batch.rejects.push({ position, reason: e.message, raw });
       }
-    }
-    return batch;
+    });
   }
 
   /**
@@ -207,27 +229,35 @@ export class FederationServer extends Server implements CustomTransportStrategy 
       let failure: BatchFailure;
       try {
         await this.dispatch(batch);
-        timer();
+        const seconds = timer();
+        this.log.debug({
+          msg: 'batch applied',
+          topic: payload.batch.topic,
+          partition: payload.batch.partition,
+          size: size(batch),
+          ms: Math.round(seconds * 1000),
+        });
         return true;
       } catch (e) {
         failure = asBatchFailure(e);
       }
-      const size = batch.events.length + batch.references.length + batch.rejects.length;
+      const count = size(batch);
       const where = {
         topic: payload.batch.topic,
         partition: payload.batch.partition,
         firstOffset: (batch.events[0] ?? batch.references[0] ?? batch.rejects[0])?.position.offset,
-        size,
+        firstIndex: (batch.events[0] ?? batch.references[0] ?? batch.rejects[0])?.position.index,
+        size: count,
         err: failure.message,
         code: failure.code,
       };
-      if (!failure.transient && size > 1) {
+      if (!failure.transient && count > 1) {
         this.log.warn({ msg: 'a batch was refused; splitting it to find the culprit', ...where });
         const [first, second] = halves(batch);
         return (await this.applyWithRetry(first, payload)) && this.applyWithRetry(second, payload);
       }
       const culprit = batch.events[0] ?? batch.references[0];
-      if (!failure.transient && size === 1 && culprit) {
+      if (!failure.transient && count === 1 && culprit) {
         const { position, raw, event } = culprit;
         this.log.error({
           msg: 'an event cannot be applied; dead-lettering it',
@@ -287,13 +317,18 @@ export class FederationServer extends Server implements CustomTransportStrategy 
   }
 }
 
-/** Splits a batch in two, keeping message order within each half. */
+function size(batch: InboundBatch): number {
+  return batch.events.length + batch.references.length + batch.rejects.length;
+}
+
+/** Splits a batch in two, keeping message (and envelope) order within each half. */
 function halves(batch: InboundBatch): [InboundBatch, InboundBatch] {
+  const at = (p: MessagePosition) => ({ offset: BigInt(p.offset), index: p.index });
   const all = [
-    ...batch.events.map((e) => ({ offset: BigInt(e.position.offset), event: e })),
-    ...batch.references.map((r) => ({ offset: BigInt(r.position.offset), reference: r })),
-    ...batch.rejects.map((r) => ({ offset: BigInt(r.position.offset), reject: r })),
-  ].sort((a, b) => (a.offset < b.offset ? -1 : a.offset > b.offset ? 1 : 0));
+    ...batch.events.map((e) => ({ ...at(e.position), event: e })),
+    ...batch.references.map((r) => ({ ...at(r.position), reference: r })),
+    ...batch.rejects.map((r) => ({ ...at(r.position), reject: r })),
+  ].sort((a, b) => (a.offset < b.offset ? -1 : a.offset > b.offset ? 1 : a.index - b.index));
   const mid = Math.ceil(all.length / 2);
   const part = (items: typeof all): InboundBatch => ({
     events: items.flatMap((i) => ('event' in i && i.event ? [i.event] : [])),

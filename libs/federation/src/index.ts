@@ -5,3 +5,4 @@ export * from './outbox.relay';
 export * from './outbox.repository';
 export * from './topics';
 export * from './failure';
+export * from './packing';

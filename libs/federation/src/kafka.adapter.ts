@@ -1,12 +1,15 @@
 import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
-import { Admin, Consumer, Kafka, logLevel, LogEntry, Partitioners, Producer } from 'kafkajs';
+import { Admin, Consumer, Kafka, logLevel, LogEntry, Message, Partitioners, Producer } from 'kafkajs';
 import { HealthCheck, NODE_CONFIG, NodeConfig } from '@fed/platform';
 import { TOPIC_PARTITIONS } from './topics';
 
 /** One message to publish. */
 export interface OutgoingMessage {
   topic: string;
-  key: string;
+  /** Case number or reference subject; null for a packed batch, which names its partition instead. */
+  key: string | null;
+  /** Set for a packed batch (see `packMessages`); otherwise the key decides. */
+  partition?: number;
   value: Buffer;
   headers: Record<string, string>;
 }
@@ -54,6 +57,7 @@ export class KafkaAdapter implements OnModuleDestroy {
   private producer?: Promise<Producer>;
   private admin?: Promise<Admin>;
   private readonly consumers = new Set<Consumer>();
+  private readonly partitionCounts = new Map<string, number>();
 
   constructor(@Inject(NODE_CONFIG) config: NodeConfig) {
     this.kafka = new Kafka({
@@ -79,6 +83,7 @@ export class KafkaAdapter implements OnModuleDestroy {
     try {
       for (const chunk of chunksByBytes(messages, MAX_REQUEST_BYTES)) await this.send(chunk);
     } catch (e) {
+      this.partitionCounts.clear();
       const stale = this.producer;
       this.producer = undefined;
       await stale?.then((p) => p.disconnect()).catch(() => undefined);
@@ -88,10 +93,10 @@ export class KafkaAdapter implements OnModuleDestroy {
 
   private async send(messages: OutgoingMessage[]): Promise<void> {
     if (messages.length === 0) return;
-    const byTopic = new Map<string, { key: string; value: Buffer; headers: Record<string, string> }[]>();
+    const byTopic = new Map<string, Message[]>();
     for (const m of messages) {
       const list = byTopic.get(m.topic) ?? [];
-      list.push({ key: m.key, value: m.value, headers: m.headers });
+      list.push({ key: m.key, value: m.value, headers: m.headers, partition: m.partition });
       byTopic.set(m.topic, list);
     }
     const producer = await this.getProducer();
@@ -99,6 +104,20 @@ export class KafkaAdapter implements OnModuleDestroy {
       acks: -1,
       topicMessages: [...byTopic].map(([topic, msgs]) => ({ topic, messages: msgs })),
     });
+  }
+
+  /**
+   * How many partitions each topic has, as the broker says (cached; forgotten after a failed publish).
+   * Packing places a batch by it, as the producer would place a keyed message.
+   */
+  async partitions(topics: string[]): Promise<Map<string, number>> {
+    const missing = [...new Set(topics)].filter((t) => !this.partitionCounts.has(t));
+    if (missing.length > 0) {
+      const admin = await this.getAdmin();
+      const { topics: found } = await admin.fetchTopicMetadata({ topics: missing });
+      for (const t of found) this.partitionCounts.set(t.name, t.partitions.length);
+    }
+    return new Map(topics.map((t) => [t, this.partitionCounts.get(t) ?? 0]));
   }
 
   /** Creates the topics that do not exist yet. */

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { Metrics, NODE_CONFIG, NodeConfig } from '@fed/platform';
 import { KafkaAdapter } from './kafka.adapter';
 import { OutboxRepository } from './outbox.repository';
+import { packMessages } from './packing';
 import { Topics } from './topics';
 
 const BATCH = 2000;
@@ -12,7 +13,8 @@ const BACKLOG_REFRESH_MS = 5000;
 const MIN_PASS_INTERVAL_MS = 5;
 
 /**
- * Publishes outbox rows to Kafka, oldest first, and deletes them once the broker acknowledged.
+ * Publishes outbox rows to Kafka, oldest first, packed into `EventBatch` messages per partition, and
+ * deletes them once the broker acknowledged.
  * A crash between publish and delete publishes the rows again: consumers de-duplicate by event id.
  */
 @Injectable()
@@ -54,6 +56,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     let failures = 0;
     const topics = new Topics(this.config.namespace);
     const { node } = this.config;
+    const deadLetters = topics.deadLetter(node.code);
     // Where this node publishes: up to its parent, down to its children. The dead-letter topic is
     // created by the consumer before it consumes.
     const own = [
@@ -80,7 +83,14 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       let published = 0;
       try {
         published = await this.outbox.publishBatch(BATCH, async (rows) => {
-          await this.kafka.publish(rows);
+          const partitions = await this.kafka.partitions(rows.map((r) => r.topic));
+          await this.kafka.publish(
+            packMessages(
+              rows,
+              (topic) => partitions.get(topic) ?? 0,
+              (r) => r.topic !== deadLetters,
+            ),
+          );
           for (const r of rows) this.metrics.eventsPublished.inc({ topic: r.topic });
         });
         failures = 0;

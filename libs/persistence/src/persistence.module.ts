@@ -12,6 +12,7 @@ import { OversightColumns1764400000002 } from './migrations/1764400000002-oversi
 import { SupervisionTickets1764400000003 } from './migrations/1764400000003-supervision-tickets';
 import { StatisticsTuning1764400000004 } from './migrations/1764400000004-statistics-tuning';
 import { StatisticsLock1764400000005 } from './migrations/1764400000005-statistics-lock';
+import { PackedMessages1764500000000 } from './migrations/1764500000000-packed-messages';
 
 /** The replica schema's migrations, in order. Never rewrite one that has landed; add a new one. */
 export const MIGRATIONS = [
@@ -24,6 +25,7 @@ export const MIGRATIONS = [
   SupervisionTickets1764400000003,
   StatisticsTuning1764400000004,
   StatisticsLock1764400000005,
+  PackedMessages1764500000000,
 ];
 
 @Injectable()

@@ -3,8 +3,8 @@
 /* eslint-disable */
 
 // Federation wire contracts, version 1.
-// Every message on a federation topic is one EventEnvelope, keyed by case number (or by subject for
-// reference data).
+// Every message on a federation topic is one EventBatch: EventEnvelopes of one partition, in the
+// order they are to be applied.
 
 import type { GenEnum, GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
 import { enumDesc, fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
@@ -16,7 +16,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file fed/v1/envelope.proto.
  */
 export const file_fed_v1_envelope: GenFile = /*@__PURE__*/
-  fileDesc("ChVmZWQvdjEvZW52ZWxvcGUucHJvdG8SBmZlZC52MSL/AQoNRXZlbnRFbnZlbG9wZRIQCghldmVudF9pZBgBIAEoCRITCgtvcmlnaW5fbm9kZRgCIAEoCRIhCgtvcmlnaW5fdGllchgDIAEoDjIMLmZlZC52MS5UaWVyEg8KB2Nhc2Vfbm8YBCABKAkSFAoMY2FzZV92ZXJzaW9uGAUgASgNEhIKCmV2ZW50X3R5cGUYBiABKAkSLwoLb2NjdXJyZWRfYXQYByABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhYKDnNjaGVtYV92ZXJzaW9uGAggASgNEg8KB3BheWxvYWQYCSABKAwSDwoHc3ViamVjdBgKIAEoCSpSCgRUaWVyEhQKEFRJRVJfVU5TUEVDSUZJRUQQABISCg5USUVSX0NPTU1VTklUWRABEhEKDVRJRVJfRElTVFJJQ1QQAhINCglUSUVSX0NJVFkQA2IGcHJvdG8z", [file_google_protobuf_timestamp]);
+  fileDesc("ChVmZWQvdjEvZW52ZWxvcGUucHJvdG8SBmZlZC52MSL/AQoNRXZlbnRFbnZlbG9wZRIQCghldmVudF9pZBgBIAEoCRITCgtvcmlnaW5fbm9kZRgCIAEoCRIhCgtvcmlnaW5fdGllchgDIAEoDjIMLmZlZC52MS5UaWVyEg8KB2Nhc2Vfbm8YBCABKAkSFAoMY2FzZV92ZXJzaW9uGAUgASgNEhIKCmV2ZW50X3R5cGUYBiABKAkSLwoLb2NjdXJyZWRfYXQYByABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhYKDnNjaGVtYV92ZXJzaW9uGAggASgNEg8KB3BheWxvYWQYCSABKAwSDwoHc3ViamVjdBgKIAEoCSIfCgpFdmVudEJhdGNoEhEKCWVudmVsb3BlcxgBIAMoDCpSCgRUaWVyEhQKEFRJRVJfVU5TUEVDSUZJRUQQABISCg5USUVSX0NPTU1VTklUWRABEhEKDVRJRVJfRElTVFJJQ1QQAhINCglUSUVSX0NJVFkQA2IGcHJvdG8z", [file_google_protobuf_timestamp]);
 
 /**
  * The envelope carries what every tier needs to route, order and de-duplicate an event
@@ -99,6 +99,29 @@ export type EventEnvelope = Message<"fed.v1.EventEnvelope"> & {
  */
 export const EventEnvelopeSchema: GenMessage<EventEnvelope> = /*@__PURE__*/
   messageDesc(file_fed_v1_envelope, 0);
+
+/**
+ * What a Kafka message on a federation topic holds: one or more encoded EventEnvelopes bound for the
+ * same partition (placed there by the case number, or the subject, of each), in outbox order. The
+ * broker's and the clients' work is per message, not per byte, so a relay packs what it publishes
+ * together. Envelopes stay bytes here: each is stored and relayed byte for byte, and one that does not
+ * decode is dead-lettered alone while the rest of the batch is applied.
+ *
+ * @generated from message fed.v1.EventBatch
+ */
+export type EventBatch = Message<"fed.v1.EventBatch"> & {
+  /**
+   * @generated from field: repeated bytes envelopes = 1;
+   */
+  envelopes: Uint8Array[];
+};
+
+/**
+ * Describes the message fed.v1.EventBatch.
+ * Use `create(EventBatchSchema)` to create a new message.
+ */
+export const EventBatchSchema: GenMessage<EventBatch> = /*@__PURE__*/
+  messageDesc(file_fed_v1_envelope, 1);
 
 /**
  * @generated from enum fed.v1.Tier
