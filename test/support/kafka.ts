@@ -1,17 +1,22 @@
 import { randomUUID } from 'node:crypto';
+import { decodeBatch } from '@fed/contracts';
 import { KafkaAdapter } from '@fed/federation';
 
+/** One envelope of a packed message read from a federation topic, and where it was. */
 export interface CollectedMessage {
-  key: string | null;
+  /** The envelope, as the relay published it. */
   value: Buffer;
+  /** The headers of the Kafka message that carried it. */
   headers: Record<string, string>;
   partition: number;
   offset: string;
+  /** Its place in the message's batch. */
+  index: number;
 }
 
 /**
- * Reads `topic` from the beginning with a consumer group of its own until `done(messages)` holds,
- * or fails after `timeoutMs`.
+ * Reads `topic` from the beginning with a consumer group of its own, unpacking every message's batch,
+ * until `done(envelopes)` holds, or fails after `timeoutMs`.
  */
 export async function collect(
   kafka: KafkaAdapter,
@@ -33,13 +38,9 @@ export async function collect(
         eachMessage: async ({ message, partition }) => {
           const headers: Record<string, string> = {};
           for (const [k, v] of Object.entries(message.headers ?? {})) headers[k] = String(v);
-          messages.push({
-            key: message.key?.toString() ?? null,
-            value: message.value ?? Buffer.alloc(0),
-            headers,
-            partition,
-            offset: message.offset,
-          });
+          decodeBatch(message.value ?? Buffer.alloc(0)).forEach((value, index) =>
+            messages.push({ value, headers, partition, offset: message.offset, index }),
+          );
           if (done(messages)) {
             clearTimeout(timer);
             resolve();

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { FederationEvent } from '@fed/contracts';
+import { byteStrings } from '@fed/persistence';
 import { CurrentCase } from './case.fold';
 import { CASE_COLUMNS, CaseRow, rowToSnapshot, snapshotColumns, UPSERT_CASES_SQL } from './case.row';
 
@@ -95,9 +96,12 @@ export class ReplicaRepository {
 
   async insertEvents(m: EntityManager, events: EventToStore[]): Promise<void> {
     if (events.length === 0) return;
+    const envelopes = byteStrings(events.map((e) => e.raw));
     await m.query(
       `INSERT INTO case_event (case_no, version, event_id, event_type, origin_node, occurred_at, envelope)
-       SELECT * FROM unnest($1::text[], $2::int[], $3::uuid[], $4::text[], $5::text[], $6::timestamptz[], $7::bytea[])`,
+       SELECT c, v, e, t, o, a, substring($7::bytea FROM bo FOR bl)
+       FROM unnest($1::text[], $2::int[], $3::uuid[], $4::text[], $5::text[], $6::timestamptz[], $8::int[], $9::int[])
+         AS u(c, v, e, t, o, a, bo, bl)`,
       [
         events.map((e) => e.event.caseNo),
         events.map((e) => e.event.caseVersion),
@@ -105,7 +109,9 @@ export class ReplicaRepository {
         events.map((e) => e.event.body.type),
         events.map((e) => e.event.originNode),
         events.map((e) => e.event.occurredAt.toISOString()),
-        events.map((e) => e.raw),
+        envelopes.bytes,
+        envelopes.offsets,
+        envelopes.lengths,
       ],
     );
   }
@@ -117,16 +123,20 @@ export class ReplicaRepository {
 
   async park(m: EntityManager, events: (EventToStore & { sender: string | null })[]): Promise<void> {
     if (events.length === 0) return;
+    const envelopes = byteStrings(events.map((e) => e.raw));
     await m.query(
       `INSERT INTO parked_event (case_no, version, event_id, sender, envelope)
-       SELECT * FROM unnest($1::text[], $2::int[], $3::uuid[], $4::text[], $5::bytea[])
+       SELECT c, v, e, s, substring($5::bytea FROM bo FOR bl)
+       FROM unnest($1::text[], $2::int[], $3::uuid[], $4::text[], $6::int[], $7::int[]) AS u(c, v, e, s, bo, bl)
        ON CONFLICT (case_no, version) DO NOTHING`,
       [
         events.map((e) => e.event.caseNo),
         events.map((e) => e.event.caseVersion),
         events.map((e) => e.event.eventId),
         events.map((e) => e.sender),
-        events.map((e) => e.raw),
+        envelopes.bytes,
+        envelopes.offsets,
+        envelopes.lengths,
       ],
     );
   }
@@ -137,9 +147,12 @@ export class ReplicaRepository {
    */
   async insertDeadLetters(m: EntityManager, letters: DeadLetterToStore[]): Promise<DeadLetterToStore[]> {
     if (letters.length === 0) return [];
+    const payloads = byteStrings(letters.map((l) => l.payload));
     const rows: { topic: string; partition: number; offset: string; message_index: number }[] = await m.query(
       `WITH inserted AS (INSERT INTO dead_letter (topic, partition, "offset", message_index, message_key, sender, reason, payload)
-       SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $8::int[], $4::text[], $5::text[], $6::text[], $7::bytea[])
+       SELECT t, p, o, i, k, s, r, substring($7::bytea FROM bo FOR bl)
+       FROM unnest($1::text[], $2::int[], $3::text[], $8::int[], $4::text[], $5::text[], $6::text[], $9::int[], $10::int[])
+         AS u(t, p, o, i, k, s, r, bo, bl)
        ON CONFLICT ON CONSTRAINT uq_dead_letter_position DO NOTHING
        RETURNING topic, partition, "offset", message_index) SELECT * FROM inserted`,
       [
@@ -149,8 +162,10 @@ export class ReplicaRepository {
         letters.map((l) => l.key),
         letters.map((l) => l.sender),
         letters.map((l) => l.reason),
-        letters.map((l) => l.payload),
+        payloads.bytes,
         letters.map((l) => l.index),
+        payloads.offsets,
+        payloads.lengths,
       ],
     );
     const at = (topic: string, partition: number, offset: string, index: number) =>

@@ -8,6 +8,7 @@ import {
   acceptedEvent,
   lifecycleEvent,
   collect,
+  CollectedMessage,
   createTestDatabase,
   filedEvent,
   inbound,
@@ -106,8 +107,9 @@ describe('ReplicaService (district, real PostgreSQL and Kafka)', () => {
 
     const cityTopic = new Topics(namespace).inbound('150200');
     await kafka.ensureTopics([cityTopic]);
-    const relayed = await collect(kafka, cityTopic, (ms) => ms.some((m) => m.key === caseNo));
-    const copy = relayed.find((m) => m.key === caseNo);
+    const ofCase = (m: CollectedMessage) => decodeEvent(m.value).caseNo === caseNo;
+    const relayed = await collect(kafka, cityTopic, (ms) => ms.some(ofCase));
+    const copy = relayed.find(ofCase);
     expect(copy?.headers[HEADERS.sender]).toBe(DISTRICT);
     expect(Buffer.compare(copy!.value, message.raw)).toBe(0);
     expect(decodeEvent(copy!.value).eventId).toBe(message.event.eventId);

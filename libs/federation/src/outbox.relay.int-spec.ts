@@ -3,12 +3,20 @@ import { Test } from '@nestjs/testing';
 import { DataSource } from 'typeorm';
 import { DatabaseHealth, PersistenceModule } from '@fed/persistence';
 import { PlatformModule } from '@fed/platform';
-import { collect, createTestDatabase, eventually, testNodeConfig, uniqueNamespace } from '@fed/testing';
+import {
+  collect,
+  CollectedMessage,
+  createTestDatabase,
+  eventually,
+  testNodeConfig,
+  uniqueNamespace,
+} from '@fed/testing';
 import { FederationModule } from './federation.module';
 import { KafkaAdapter, KafkaHealth } from './kafka.adapter';
 import { OutboxRelay } from './outbox.relay';
 import { OutboxRepository, OutboxRow } from './outbox.repository';
-import { HEADERS, Topics } from './topics';
+import { partitionOf } from './packing';
+import { HEADERS, TOPIC_PARTITIONS, Topics } from './topics';
 
 describe('OutboxRelay (real PostgreSQL and Kafka)', () => {
   let app: INestApplicationContext;
@@ -41,6 +49,8 @@ describe('OutboxRelay (real PostgreSQL and Kafka)', () => {
     await app?.close();
   });
 
+  /** The rows' values are `<key>#<n>`, not envelopes: the relay packs bytes without reading them. */
+  const keyOf = (m: CollectedMessage) => m.value.toString().split('#')[0];
   const row = (key: string, n: number): OutboxRow => ({
     topic,
     key,
@@ -65,14 +75,22 @@ describe('OutboxRelay (real PostgreSQL and Kafka)', () => {
     const received = await collect(
       kafka,
       topic,
-      (ms) => ms.filter((m) => m.key === 'case-a').length >= 5 && ms.some((m) => m.key === 'case-b'),
+      (ms) => ms.filter((m) => keyOf(m) === 'case-a').length >= 5 && ms.some((m) => keyOf(m) === 'case-b'),
     );
-    const caseA = received.filter((m) => m.key === 'case-a').map((m) => m.value.toString());
+    const of = (key: string) => received.filter((m) => keyOf(m) === key);
+    const caseA = of('case-a').map((m) => m.value.toString());
     expect(caseA.slice(0, 2)).toEqual(['case-a#1', 'case-a#2']);
     expect([...caseA].sort()).toEqual(['case-a#1', 'case-a#2', 'case-a#3', 'case-a#4', 'case-a#5']);
-    expect(received.filter((m) => m.key === 'case-b').map((m) => m.value.toString())).toEqual(['case-b#1']);
-    expect(received.some((m) => m.key === 'case-rolled-back')).toBe(false);
+    expect(of('case-b').map((m) => m.value.toString())).toEqual(['case-b#1']);
+    expect(of('case-rolled-back')).toEqual([]);
     expect(received.every((m) => m.headers[HEADERS.sender] === '150202001001')).toBe(true);
+    // Each packed where its key would have put a message of its own; the first two rows in one batch.
+    for (const key of ['case-a', 'case-b']) {
+      expect(new Set(of(key).map((m) => m.partition))).toEqual(
+        new Set([partitionOf(topic, key, TOPIC_PARTITIONS)]),
+      );
+    }
+    expect(of('case-a')[0].offset).toBe(of('case-a')[1].offset);
     await eventually(async () => ((await outbox.backlog()) === 0 ? true : undefined), {
       what: 'an empty outbox',
     });
@@ -87,8 +105,8 @@ describe('OutboxRelay (real PostgreSQL and Kafka)', () => {
     expect(await outbox.backlog()).toBe(1);
 
     relay.onApplicationBootstrap();
-    const received = await collect(kafka, topic, (ms) => ms.some((m) => m.key === 'case-retry'));
-    expect(received.filter((m) => m.key === 'case-retry').map((m) => m.value.toString())).toEqual([
+    const received = await collect(kafka, topic, (ms) => ms.some((m) => keyOf(m) === 'case-retry'));
+    expect(received.filter((m) => keyOf(m) === 'case-retry').map((m) => m.value.toString())).toEqual([
       'case-retry#1',
     ]);
     await eventually(async () => ((await outbox.backlog()) === 0 ? true : undefined), {

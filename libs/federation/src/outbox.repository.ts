@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { byteStrings } from '@fed/persistence';
 import { OutgoingMessage } from './kafka.adapter';
 
 /** A row to append to the outbox, in the caller's transaction. */
@@ -20,14 +21,18 @@ export class OutboxRepository {
   /** Appends rows in one statement, inside the transaction of `manager`. */
   async append(manager: EntityManager, rows: OutboxRow[]): Promise<void> {
     if (rows.length === 0) return;
+    const payloads = byteStrings(rows.map((r) => r.value));
     await manager.query(
       `INSERT INTO outbox (topic, message_key, payload, headers)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::bytea[], $4::jsonb[])`,
+       SELECT t, k, substring($3::bytea FROM bo FOR bl), h
+       FROM unnest($1::text[], $2::text[], $5::int[], $6::int[], $4::jsonb[]) AS u(t, k, bo, bl, h)`,
       [
         rows.map((r) => r.topic),
         rows.map((r) => r.key),
-        rows.map((r) => r.value),
+        payloads.bytes,
         rows.map((r) => JSON.stringify(r.headers)),
+        payloads.offsets,
+        payloads.lengths,
       ],
     );
   }

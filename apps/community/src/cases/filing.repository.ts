@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { CaseSnapshot, FederationEvent } from '@fed/contracts';
 import { OutboxRow } from '@fed/federation';
+import { byteStrings } from '@fed/persistence';
 import { MicroBatcher } from '@fed/platform';
 import { CASE_NO_BLOCK } from './case-number';
 
@@ -55,6 +56,7 @@ export class FilingRepository {
   /** All of them in one statement, so one transaction: each case with its event, personal data and outbox row. */
   private async insertMany(cases: FiledCase[]): Promise<void> {
     const col = <V>(f: (c: FiledCase) => V) => cases.map(f);
+    const envelopes = byteStrings(col((c) => c.raw));
     await this.dataSource.query(
       `WITH new_case AS (
          INSERT INTO case_record (case_no, version, community_code, district_code, city_code, item_code, channel,
@@ -67,14 +69,15 @@ export class FilingRepository {
            AS t(c, cc, dc, ci, it, ch, st, ap, fd, fa, hn, itm, qh, lc)),
        new_event AS (
          INSERT INTO case_event (case_no, version, event_id, event_type, origin_node, occurred_at, envelope)
-         SELECT c, 1, e, et, cc, fa, env
-         FROM unnest($1::text[], $12::uuid[], $13::text[], $2::text[], $10::timestamptz[], $14::bytea[])
-           AS t(c, e, et, cc, fa, env)),
+         SELECT c, 1, e, et, cc, fa, substring($14::bytea FROM bo FOR bl)
+         FROM unnest($1::text[], $12::uuid[], $13::text[], $2::text[], $10::timestamptz[], $23::int[], $24::int[])
+           AS t(c, e, et, cc, fa, bo, bl)),
        personal AS (
          INSERT INTO case_applicant (case_no, name, id_number, phone)
          SELECT * FROM unnest($1::text[], $15::text[], $16::text[], $17::text[]))
        INSERT INTO outbox (topic, message_key, payload, headers)
-       SELECT * FROM unnest($18::text[], $1::text[], $14::bytea[], $19::jsonb[])`,
+       SELECT t, k, substring($14::bytea FROM bo FOR bl), h
+       FROM unnest($18::text[], $1::text[], $23::int[], $24::int[], $19::jsonb[]) AS u(t, k, bo, bl, h)`,
       [
         col((c) => c.snapshot.caseNo),
         col((c) => c.snapshot.communityCode),
@@ -89,7 +92,7 @@ export class FilingRepository {
         col((c) => c.snapshot.handlingNode),
         col((c) => c.event.eventId),
         col((c) => c.event.body.type),
-        col((c) => c.raw),
+        envelopes.bytes,
         col((c) => c.personal.name),
         col((c) => c.personal.idNumber),
         col((c) => c.personal.phone),
@@ -98,6 +101,8 @@ export class FilingRepository {
         col((c) => JSON.stringify(c.snapshot.item)),
         col((c) => c.snapshot.queryCodeHash),
         col((c) => JSON.stringify(c.snapshot.lifecycle)),
+        envelopes.offsets,
+        envelopes.lengths,
       ],
     );
   }
