@@ -10,10 +10,10 @@ import {
   isReferenceEvent,
   ReferenceEvent,
 } from '@fed/contracts';
-import { Metrics, NODE_CONFIG, NodeConfig } from '@fed/platform';
+import { Metrics, MicroBatcher, NODE_CONFIG, NodeConfig } from '@fed/platform';
 import { asBatchFailure, BatchFailure } from './failure';
 import { KafkaAdapter, PartitionLag } from './kafka.adapter';
-import { HEADERS, Topics } from './topics';
+import { HEADERS, TOPIC_PARTITIONS, Topics } from './topics';
 
 /** The pattern of the handler that receives inbound batches: `@EventPattern(FEDERATION_BATCH)`. */
 export const FEDERATION_BATCH = 'federation.batch';
@@ -66,10 +66,11 @@ export interface InboundBatch {
  */
 const CHUNK = 1000;
 const LAG_REFRESH_MS = 5000;
+const COMMIT_INTERVAL_MS = 1000;
 
 /**
  * Nest transport strategy over kafkajs that consumes this node's inbound topic in batches.
- * A batch goes to the `FEDERATION_BATCH` handler; its offsets are committed only after the handler
+ * A batch goes to the `FEDERATION_BATCH` handler; its offsets are committed (within a second) only after the handler
  * (one database transaction) succeeds, so a crash means redelivery, which the inbox makes harmless.
  * A handler failure (database down) is retried with backoff; it never skips a message.
  */
@@ -82,6 +83,12 @@ export class FederationServer extends Server implements CustomTransportStrategy 
   private running = false;
   private starting?: Promise<void>;
   private readonly topics: Topics;
+  /**
+   * Applies the chunks that partitions hand in while a transaction is running as one transaction:
+   * one set of statements and one commit for the whole fetch rather than one per partition (whose
+   * transactions would queue on the same case and counter locks anyway).
+   */
+  private readonly merger = new MicroBatcher<InboundBatch>((batches) => this.dispatch(merge(batches)));
   /** The topics this node consumes: from its children and from its parent. */
   readonly consumedTopics: string[];
   readonly groupId: string;
@@ -152,16 +159,21 @@ export class FederationServer extends Server implements CustomTransportStrategy 
     await consumer.connect();
     await consumer.subscribe({ topics: this.consumedTopics, fromBeginning: true });
     await consumer.run({
-      autoCommit: false,
+      // Offsets of applied messages are committed at most once a second (and when partitions are
+      // given up), not after every transaction: a commit is a broker request, and what a crash makes
+      // come again is applied once all the same (the inbox).
+      autoCommit: true,
+      autoCommitInterval: COMMIT_INTERVAL_MS,
       eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: 2,
-      eachBatch: (payload) => this.onBatch(consumer, payload),
+      // Every partition at once: their batches of one fetch share a transaction (see `merger`).
+      partitionsConsumedConcurrently: TOPIC_PARTITIONS * this.consumedTopics.length,
+      eachBatch: (payload) => this.onBatch(payload),
     });
     this.lagTimer = setInterval(() => void this.refreshLag(), LAG_REFRESH_MS);
     this.log.log({ msg: 'consuming', topics: this.consumedTopics, groupId: this.groupId });
   }
 
-  private async onBatch(consumer: Consumer, payload: EachBatchPayload): Promise<void> {
+  private async onBatch(payload: EachBatchPayload): Promise<void> {
     const { batch } = payload;
     let first = 0;
     while (first < batch.messages.length) {
@@ -171,13 +183,10 @@ export class FederationServer extends Server implements CustomTransportStrategy 
       while (next < batch.messages.length && size(inbound) < CHUNK) {
         this.decode(batch.topic, batch.partition, batch.messages[next++], inbound);
       }
-      const applied = await this.applyWithRetry(inbound, payload);
+      const applied = await this.applyWithRetry(inbound, payload, true);
       if (!applied) return; // stopping or rebalanced: nothing committed, the messages come again
-      const last = batch.messages[next - 1].offset;
-      payload.resolveOffset(last);
-      await consumer.commitOffsets([
-        { topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() },
-      ]);
+      payload.resolveOffset(batch.messages[next - 1].offset);
+      await payload.commitOffsetsIfNecessary();
       await payload.heartbeat();
       first = next;
     }
@@ -223,12 +232,18 @@ export class FederationServer extends Server implements CustomTransportStrategy 
    * that message is then dead-lettered with the reason, and the rest is applied: one bad message never
    * blocks the ones behind it. Returns false when the consumer stops or loses the partition.
    */
-  private async applyWithRetry(batch: InboundBatch, payload: EachBatchPayload): Promise<boolean> {
+  private async applyWithRetry(
+    batch: InboundBatch,
+    payload: EachBatchPayload,
+    mergeable = false,
+  ): Promise<boolean> {
     for (let attempt = 0; payload.isRunning() && !payload.isStale(); attempt++) {
       const timer = this.metrics.applyBatchSeconds.startTimer();
       let failure: BatchFailure;
       try {
-        await this.dispatch(batch);
+        // A whole chunk shares a transaction with the chunks of other partitions that arrive meanwhile;
+        // a half being searched for a culprit is applied alone.
+        await (mergeable ? this.merger.add(batch) : this.dispatch(batch));
         const seconds = timer();
         this.log.debug({
           msg: 'batch applied',
@@ -241,6 +256,8 @@ export class FederationServer extends Server implements CustomTransportStrategy 
       } catch (e) {
         failure = asBatchFailure(e);
       }
+      // Refused together with other partitions' chunks: the culprit may be theirs. Alone, it tells.
+      if (mergeable && !failure.transient) return this.applyWithRetry(batch, payload, false);
       const count = size(batch);
       const where = {
         topic: payload.batch.topic,
@@ -315,6 +332,15 @@ export class FederationServer extends Server implements CustomTransportStrategy 
       this.log.warn({ msg: 'consumer lag not measured', err: (e as Error).message });
     }
   }
+}
+
+function merge(batches: InboundBatch[]): InboundBatch {
+  if (batches.length === 1) return batches[0];
+  return {
+    events: batches.flatMap((b) => b.events),
+    references: batches.flatMap((b) => b.references),
+    rejects: batches.flatMap((b) => b.rejects),
+  };
 }
 
 function size(batch: InboundBatch): number {

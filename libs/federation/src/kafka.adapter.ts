@@ -145,7 +145,8 @@ export class KafkaAdapter implements OnModuleDestroy {
       sessionTimeout: 30000,
       heartbeatInterval: 3000,
       maxBytesPerPartition: 4 * 1024 * 1024,
-      maxWaitTimeInMs: 100,
+      // Long polls: an idle node asks twice a second, not ten times; data is answered at once.
+      maxWaitTimeInMs: 500,
       retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 300, maxRetryTime: 10000 },
     });
     this.consumers.add(consumer);
