@@ -9,7 +9,8 @@
  *      the end, also on Ctrl-C or failure.
  *   2. Per run (--runs, default 3), within that one stack:
  *      a. raw baseline: kafkajs alone (idempotent producer, acks -1, a consumer group) moving encoded
- *         case.filed envelopes over a fresh 6-partition topic: throughput, then latency at --rate;
+ *         case.filed envelopes over a fresh 6-partition topic: throughput one message per envelope,
+ *         throughput packed as the relay sends them (EventBatch per partition), then latency at --rate;
  *      b. end-to-end throughput: --cases filings over the 4 communities' HTTP API, at most
  *         --concurrency in flight per community, until the city holds every one of them;
  *      c. end-to-end latency: an open-loop POST schedule at --rate for --seconds (after --warmup
@@ -969,7 +970,7 @@ async function baselineConsumer(ctx, topic, onMessage) {
     sessionTimeout: 30000,
     heartbeatInterval: 3000,
     maxBytesPerPartition: 4 * 1024 * 1024,
-    maxWaitTimeInMs: 100,
+    maxWaitTimeInMs: 500,
   });
   await consumer.connect();
   await consumer.subscribe({ topics: [topic], fromBeginning: true });
@@ -980,7 +981,7 @@ async function baselineConsumer(ctx, topic, onMessage) {
     });
   });
   await consumer.run({
-    partitionsConsumedConcurrently: 2,
+    partitionsConsumedConcurrently: BASELINE_PARTITIONS,
     eachBatch: async ({ batch }) => {
       const at = now();
       for (const m of batch.messages) onMessage(m, at);
@@ -1008,22 +1009,37 @@ async function baselineProducer(ctx) {
   return producer;
 }
 
-async function baselineThroughput(ctx, opts, run, messages) {
-  const topic = await baselineTopic(ctx, `tput-r${run}`);
+/**
+ * kafkajs alone moving `messages` (encoded envelopes keyed by case number), in sends of
+ * --baseline-batch: one Kafka message per envelope, or `packed` as the outbox relay sends them (one
+ * EventBatch per partition and send, libs/federation/src/packing.ts from dist/). Counts envelopes.
+ */
+async function baselineThroughput(ctx, opts, run, messages, packed = false) {
+  const topic = await baselineTopic(ctx, `tput${packed ? '-packed' : ''}-r${run}`);
   const producer = await baselineProducer(ctx);
+  const { packMessages } = require('../dist/libs/federation/src/packing');
+  const { decodeBatch } = require('../dist/libs/contracts/src/batch.codec');
   let consumed = 0;
   let lastAt = 0;
   let resolveAll;
   const all = new Promise((r) => (resolveAll = r));
-  const consumer = await baselineConsumer(ctx, topic, (_m, at) => {
-    consumed++;
+  const consumer = await baselineConsumer(ctx, topic, (m, at) => {
+    consumed += packed ? decodeBatch(m.value).length : 1;
     lastAt = at;
     if (consumed >= messages.length) resolveAll();
   });
   try {
     const t0 = now();
     for (let i = 0; i < messages.length; i += opts.baselineBatch) {
-      await producer.send({ topic, acks: -1, messages: messages.slice(i, i + opts.baselineBatch) });
+      const slice = messages.slice(i, i + opts.baselineBatch);
+      const toSend = packed
+        ? packMessages(
+            slice.map((m) => ({ topic, key: m.key, value: m.value, headers: m.headers ?? {} })),
+            () => BASELINE_PARTITIONS,
+            () => true,
+          ).map((m) => ({ partition: m.partition, value: m.value, headers: m.headers }))
+        : slice;
+      await producer.send({ topic, acks: -1, messages: toSend });
     }
     const sentAt = now();
     await Promise.race([
@@ -1429,6 +1445,7 @@ function buildSummary(runs) {
   return {
     baseline: {
       throughput: fig((r) => r.baseline.throughput.throughput),
+      packedThroughput: fig((r) => r.baseline.packed?.throughput),
       latencyP50: fig((r) => r.baseline.latency.p50),
       latencyP95: fig((r) => r.baseline.latency.p95),
       latencyP99: fig((r) => r.baseline.latency.p99),
@@ -1483,6 +1500,7 @@ function printReport(result) {
       `≥ ${fmtInt(TARGET_THROUGHPUT)}`,
       verdict(tput, tput >= TARGET_THROUGHPUT),
     ],
+    ['  raw Kafka packed as the relay sends, ev/s', n(s.baseline.packedThroughput), '', '', ''],
     ['  filing (HTTP POST), req/s', '', n(s.e2e.filingRate), '', ''],
     [
       `throughput, bulk filing (${o.batchSize}/POST), ev/s`,
@@ -1521,6 +1539,7 @@ function printReport(result) {
   const each = (label, f, fmt) => [label, ...f.runs.map((x) => (x === null ? '—' : fmt(x)))];
   const runRows = [
     each('raw Kafka throughput, msg/s', s.baseline.throughput, fmtInt),
+    each('raw Kafka packed, ev/s', s.baseline.packedThroughput, fmtInt),
     each('raw Kafka p99 @ rate', s.baseline.latencyP99, fmtMs),
     each('end-to-end throughput, ev/s', s.e2e.throughput, fmtInt),
     each('filing rate, req/s', s.e2e.filingRate, fmtInt),
@@ -1682,6 +1701,8 @@ async function main() {
       log(`run ${run}: raw Kafka throughput (${baselineMessages.length} messages)`);
       r.baseline = { throughput: await baselineThroughput(ctx, opts, run, baselineMessages) };
       log(`run ${run}: raw Kafka ${JSON.stringify(r.baseline.throughput)}`);
+      r.baseline.packed = await baselineThroughput(ctx, opts, run, baselineMessages, true);
+      log(`run ${run}: raw Kafka, packed as the relay does, ${JSON.stringify(r.baseline.packed)}`);
       log(`run ${run}: raw Kafka latency at ${opts.rate}/s for ${opts.seconds} s`);
       r.baseline.latency = await baselineLatency(ctx, opts, run, baselineMessages);
       log(
