@@ -95,11 +95,13 @@ export class ReferenceRepository {
     m: EntityManager,
     keys: { subject: string; version: number }[],
   ): Promise<Map<string, ReferenceBody>> {
-    if (keys.length === 0) return new Map();
+    // A batch of filings names the same few items many times: ask for each version once.
+    const unique = [...new Map(keys.map((k) => [`${k.subject}@${k.version}`, k])).values()];
+    if (unique.length === 0) return new Map();
     const rows: { subject: string; version: number; body: ReferenceBody }[] = await m.query(
       `SELECT h.subject, h.version, h.body FROM reference_history h
        JOIN unnest($1::text[], $2::int[]) AS k(subject, version) USING (subject, version)`,
-      [keys.map((k) => k.subject), keys.map((k) => k.version)],
+      [unique.map((k) => k.subject), unique.map((k) => k.version)],
     );
     return new Map(rows.map((r) => [`${r.subject}@${r.version}`, r.body]));
   }
