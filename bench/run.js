@@ -89,7 +89,8 @@ Flags:
   --seconds S          length of each latency measurement window (default 30)
   --rate R             steady rate of the latency measurements, events/s (default 500)
   --warmup S           seconds at --rate before each latency window, not measured (default 3)
-  --warmup-cases N     cases filed (closed loop) once after start-up, not measured (default 2000)
+  --warmup-cases N     cases filed (closed loop) once after start-up, not measured (default 8000: the broker's and the nodes' JIT compilers
+                       are still busy after fewer, which the first run then pays for)
   --runs N             repetitions of the measurements, within one stack start; medians are reported (default 3)
   --baseline-messages N  messages of the raw Kafka throughput measurement (default: --cases)
   --baseline-batch N   messages per producer.send() of the raw throughput measurement (default 2000,
@@ -138,7 +139,7 @@ function parseOptions(argv) {
       seconds: { type: 'string', default: '30' },
       rate: { type: 'string', default: '500' },
       warmup: { type: 'string', default: '3' },
-      'warmup-cases': { type: 'string', default: '2000' },
+      'warmup-cases': { type: 'string', default: '8000' },
       runs: { type: 'string', default: '3' },
       'baseline-messages': { type: 'string' },
       'baseline-batch': { type: 'string', default: '2000' },
