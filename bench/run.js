@@ -89,8 +89,8 @@ Flags:
   --seconds S          length of each latency measurement window (default 30)
   --rate R             steady rate of the latency measurements, events/s (default 500)
   --warmup S           seconds at --rate before each latency window, not measured (default 3)
-  --warmup-cases N     cases filed (closed loop) once after start-up, not measured (default 8000: the broker's and the nodes' JIT compilers
-                       are still busy after fewer, which the first run then pays for)
+  --warmup-cases N     cases filed (closed loop) once after start-up, not measured (default 8000; after
+                       fewer, the broker's and the nodes' JIT compilers are still busy in the first run)
   --runs N             repetitions of the measurements, within one stack start; medians are reported (default 3)
   --baseline-messages N  messages of the raw Kafka throughput measurement (default: --cases)
   --baseline-batch N   messages per producer.send() of the raw throughput measurement (default 2000,
