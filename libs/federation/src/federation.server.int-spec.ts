@@ -1,0 +1,118 @@
+import { Controller, INestMicroservice } from '@nestjs/common';
+import { EventPattern, Payload, RpcException } from '@nestjs/microservices';
+import { Test } from '@nestjs/testing';
+import { randomUUID } from 'node:crypto';
+import { Kafka, logLevel, Partitioners, Producer } from 'kafkajs';
+import { decodeEvent, encodeBatch, encodeEvent } from '@fed/contracts';
+import { DatabaseHealth, PersistenceModule } from '@fed/persistence';
+import { PlatformModule } from '@fed/platform';
+import {
+  createTestDatabase,
+  eventually,
+  filedEvent,
+  newCaseNo,
+  testEnv,
+  testNodeConfig,
+  uniqueNamespace,
+} from '@fed/testing';
+import { FederationModule } from './federation.module';
+import { FEDERATION_BATCH, FederationServer, InboundBatch } from './federation.server';
+import { KafkaAdapter, KafkaHealth } from './kafka.adapter';
+import { HEADERS, Topics } from './topics';
+
+const DISTRICT = '150202';
+const COMMUNITY = '150202001001';
+
+/** Every call the transport made, and an event it must refuse as a database would (permanently). */
+const calls: { partitions: number[]; eventIds: string[]; rejected: string[]; failed: boolean }[] = [];
+let poison = '';
+
+@Controller()
+class RecordingHandler {
+  @EventPattern(FEDERATION_BATCH)
+  handle(@Payload() batch: InboundBatch): void {
+    const call = {
+      partitions: [...new Set(batch.events.map((e) => e.position.partition))].sort(),
+      eventIds: batch.events.map((e) => e.event.eventId),
+      rejected: batch.rejects.map((r) => (r.raw ? decodeEvent(r.raw).eventId : '?')),
+      failed: false,
+    };
+    calls.push(call);
+    if (call.eventIds.includes(poison)) {
+      call.failed = true;
+      // What ReplicaConsumer throws for a constraint violation: permanent, so the transport splits.
+      throw new RpcException({ transient: false, message: 'refused by the database', code: '23505' });
+    }
+  }
+}
+
+describe('FederationServer (real Kafka)', () => {
+  let micro: INestMicroservice;
+  let producer: Producer;
+  /** The good events, one per partition (and one behind the culprit in its message). */
+  let expected: string[] = [];
+
+  beforeAll(async () => {
+    const namespace = uniqueNamespace('server');
+    const config = testNodeConfig(DISTRICT, await createTestDatabase('server'), namespace);
+    const topic = new Topics(namespace).inbound(DISTRICT);
+    const moduleRef = await Test.createTestingModule({
+      imports: [
+        PlatformModule.forRoot(config, [DatabaseHealth, KafkaHealth]),
+        PersistenceModule.forRoot(config),
+        FederationModule,
+      ],
+      controllers: [RecordingHandler],
+    }).compile();
+    await moduleRef.get(KafkaAdapter).ensureTopics([topic]);
+
+    // Three partitions' messages wait before the consumer starts, so its first fetch holds them all.
+    const [a, b, c] = [1, 2, 3].map(() => filedEvent(newCaseNo(COMMUNITY)));
+    const bad = filedEvent(newCaseNo(COMMUNITY));
+    poison = bad.eventId;
+    expected = [a, b, c].map((e) => e.eventId);
+    const kafka = new Kafka({
+      brokers: testEnv.kafkaBrokers,
+      clientId: `server-${randomUUID()}`,
+      logLevel: logLevel.WARN,
+    });
+    producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+    await producer.connect();
+    const batch = (...events: (typeof a)[]) => encodeBatch(events.map((e) => encodeEvent(e)));
+    await producer.send({
+      topic,
+      acks: -1,
+      messages: [
+        { partition: 0, value: batch(a), headers: { [HEADERS.sender]: COMMUNITY } },
+        { partition: 1, value: batch(b), headers: { [HEADERS.sender]: COMMUNITY } },
+        { partition: 2, value: batch(bad, c), headers: { [HEADERS.sender]: COMMUNITY } },
+      ],
+    });
+
+    micro = moduleRef.createNestMicroservice({ strategy: moduleRef.get(FederationServer) });
+    await micro.listen();
+  });
+
+  afterAll(async () => {
+    await producer?.disconnect();
+    await micro?.close();
+  });
+
+  it('applies the partitions of one fetch together, and a refusal sets aside only its culprit', async () => {
+    const applied = () => calls.filter((c) => !c.failed).flatMap((c) => c.eventIds);
+    await eventually(
+      () =>
+        Promise.resolve(
+          expected.every((id) => applied().includes(id)) && calls.some((c) => c.rejected.length)
+            ? true
+            : undefined,
+        ),
+      { what: 'the good events applied and the culprit set aside' },
+    );
+    // Chunks of several partitions went to the handler as one batch (one transaction).
+    expect(calls.some((c) => c.partitions.length > 1)).toBe(true);
+    // Each good event applied once; the poison never applied, set aside once, and nothing else with it.
+    expect(applied().sort()).toEqual([...expected].sort());
+    expect(calls.flatMap((c) => c.rejected)).toEqual([poison]);
+  });
+});
