@@ -71,8 +71,9 @@ const MIN_FETCH_INTERVAL_MS = 25;
 
 /**
  * Nest transport strategy over kafkajs that consumes this node's inbound topic in batches.
- * A batch goes to the `FEDERATION_BATCH` handler; its offsets are committed (within a second) only after the handler
- * (one database transaction) succeeds, so a crash means redelivery, which the inbox makes harmless.
+ * A batch goes to the `FEDERATION_BATCH` handler; its offsets are committed (within a second) only
+ * after the handler (one database transaction) succeeds, so a crash means redelivery, which the inbox
+ * makes harmless.
  * A handler failure (database down) is retried with backoff; it never skips a message.
  */
 @Injectable()
