@@ -1,5 +1,6 @@
 import { CalendarGapError, officialCalendarSpec, WorkingCalendar } from '@fed/calendar';
-import { CasePause, CaseSnapshot, emptyLifecycle } from '@fed/contracts';
+import { CasePause } from '@fed/contracts';
+import { acceptedCase } from './case.fixture';
 import { caseDeadlines, ExcludedDay } from './deadline';
 
 // Every expected date below is derived by hand from libs/calendar/data/cn-holidays-2024-2026.json and
@@ -15,39 +16,6 @@ import { caseDeadlines, ExcludedDay } from './deadline';
 // Instants are UTC; Shanghai is UTC+8, so 02:00Z is 10:00 in Shanghai and 16:00Z is next midnight.
 
 const official = WorkingCalendar.from(officialCalendarSpec());
-
-/** An accepted case with just what caseDeadlines reads filled in meaningfully. */
-function acceptedCase(
-  acceptedAt: string | null,
-  promisedDays: number,
-  legalDays: number,
-  pauses: CasePause[] = [],
-): CaseSnapshot {
-  return {
-    caseNo: '150202001001202603020000000001',
-    communityCode: '150202001001',
-    districtCode: '150202',
-    cityCode: '150200',
-    itemCode: 'TEST-ITEM',
-    item: {
-      code: 'TEST-ITEM',
-      version: 1,
-      name: '测试事项',
-      department: '测试部门',
-      decidingTier: 'community',
-      promisedDays,
-      legalDays,
-    },
-    channel: 'window',
-    applicant: { name: '王*明', idNumber: '150202********1234', phone: '139****0001' },
-    formData: {},
-    status: pauses.some((p) => p.to === null) ? 'supplement' : acceptedAt ? 'accepted' : 'submitted',
-    filedAt: acceptedAt ?? '2026-03-02T01:00:00.000Z',
-    handlingNode: '150202001001',
-    queryCodeHash: '0'.repeat(64),
-    lifecycle: { ...emptyLifecycle(), acceptedAt, acceptedBy: acceptedAt ? '150202001001' : null, pauses },
-  };
-}
 
 function pause(kind: CasePause['kind'], from: string, to: string | null): CasePause {
   return { kind, from, to, reason: `${kind} (test)` };

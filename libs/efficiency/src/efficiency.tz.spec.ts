@@ -2,41 +2,14 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 
 import * as calendar from '@fed/calendar';
-import { CasePause, CaseSnapshot, emptyLifecycle } from '@fed/contracts';
+import { CaseSnapshot } from '@fed/contracts';
+import { acceptedCase } from './case.fixture';
 import * as efficiency from './index';
 
 // The technique of libs/calendar/src/working-calendar.tz.spec.ts: the same plain-JavaScript questions
 // run in this process and in child processes with TZ=UTC, Asia/Shanghai and America/New_York, on the
 // libraries' sources compiled with swc; all answers must be identical. Expected values (last test) are derived by
 // hand from libs/calendar/data/cn-holidays-2024-2026.json, see deadline.spec.ts and warning.spec.ts.
-
-function acceptedCase(acceptedAt: string, promisedDays: number, legalDays: number, pauses: CasePause[] = []) {
-  const c: CaseSnapshot = {
-    caseNo: '150202001001202603020000000001',
-    communityCode: '150202001001',
-    districtCode: '150202',
-    cityCode: '150200',
-    itemCode: 'TEST-ITEM',
-    item: {
-      code: 'TEST-ITEM',
-      version: 1,
-      name: '测试事项',
-      department: '测试部门',
-      decidingTier: 'community',
-      promisedDays,
-      legalDays,
-    },
-    channel: 'window',
-    applicant: { name: '王*明', idNumber: '150202********1234', phone: '139****0001' },
-    formData: {},
-    status: 'accepted',
-    filedAt: acceptedAt,
-    handlingNode: '150202001001',
-    queryCodeHash: '0'.repeat(64),
-    lifecycle: { ...emptyLifecycle(), acceptedAt, acceptedBy: '150202001001', pauses },
-  };
-  return c;
-}
 
 /** Cases whose Shanghai dates differ from their UTC or New York dates; `asOf` for each. */
 const CASES: { name: string; c: CaseSnapshot; asOf: string }[] = [

@@ -1,5 +1,6 @@
 import { IsoDate, officialCalendarSpec, WorkingCalendar } from '@fed/calendar';
-import { CasePause, CaseSnapshot, emptyLifecycle } from '@fed/contracts';
+import { CaseSnapshot } from '@fed/contracts';
+import { acceptedCase } from './case.fixture';
 import { CaseDeadlines, caseDeadlines } from './deadline';
 import { classify, DEFAULT_WARNING_POLICY, WarningLevel, WarningPolicy } from './warning';
 
@@ -9,34 +10,6 @@ import { classify, DEFAULT_WARNING_POLICY, WarningLevel, WarningPolicy } from '.
 // promised < d ≤ today. Default policy: yellow when left ≤ 1 or left ≤ 20 % of the promised limit.
 
 const official = WorkingCalendar.from(officialCalendarSpec());
-
-function acceptedCase(acceptedAt: string, promisedDays: number, legalDays: number, pauses: CasePause[] = []) {
-  const c: CaseSnapshot = {
-    caseNo: '150202001001202603020000000001',
-    communityCode: '150202001001',
-    districtCode: '150202',
-    cityCode: '150200',
-    itemCode: 'TEST-ITEM',
-    item: {
-      code: 'TEST-ITEM',
-      version: 1,
-      name: '测试事项',
-      department: '测试部门',
-      decidingTier: 'community',
-      promisedDays,
-      legalDays,
-    },
-    channel: 'window',
-    applicant: { name: '王*明', idNumber: '150202********1234', phone: '139****0001' },
-    formData: {},
-    status: 'accepted',
-    filedAt: acceptedAt,
-    handlingNode: '150202001001',
-    queryCodeHash: '0'.repeat(64),
-    lifecycle: { ...emptyLifecycle(), acceptedAt, acceptedBy: '150202001001', pauses },
-  };
-  return c;
-}
 
 function deadlinesOf(c: CaseSnapshot, asOf: IsoDate = '2026-06-30'): CaseDeadlines {
   const d = caseDeadlines(c, official, asOf);

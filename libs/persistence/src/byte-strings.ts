@@ -11,9 +11,9 @@ export interface ByteStrings {
 /**
  * Packs byte strings (envelopes, payloads) for a multi-row `unnest` statement into one parameter. pg
  * sends a Buffer parameter as raw bytes, whereas a `bytea[]` parameter goes as text: hex-encoded and
- * escaped by the client, parsed back by the server — a tenth of a relaying node's CPU. The statement
- * takes the values back with `substring($bytes FROM o FOR l)` over `unnest` of offsets and lengths
- * (`substring` of a null length is null).
+ * escaped by the client, parsed back by the server (the escaping alone was 7 % of a district's CPU
+ * in a profile of the pipeline). The statement takes the values back with `substring($bytes FROM o
+ * FOR l)` over `unnest` of offsets and lengths (`substring` of a null length is null).
  */
 export function byteStrings(values: readonly (Uint8Array | null)[]): ByteStrings {
   const offsets: number[] = [];

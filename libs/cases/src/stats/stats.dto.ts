@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { ITEM_CODE } from '@fed/contracts';
+import { CASE_STATUSES, ITEM_CODE } from '@fed/contracts';
 import { IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -64,18 +64,8 @@ export class StatsQuery extends ScopeFilterQuery {
 }
 
 export const SORTS = ['filedAt', 'acceptedAt', 'decidedAt', 'promisedDeadline', 'caseNo'] as const;
-export const OVERSIGHT_STATUSES = [
-  'submitted',
-  'accepted',
-  'supplement',
-  'special-procedure',
-  'suspended',
-  'decided',
-  'delivered',
-  'rejected',
-  'withdrawn',
-  'open',
-] as const;
+/** A case status, or `open` for any of OPEN_STATUSES. */
+export const OVERSIGHT_STATUSES = [...CASE_STATUSES, 'open'] as const;
 
 /** GET /api/v1/oversight/cases: any combination of filters, sorted and paged. */
 export class OversightQuery extends ScopeFilterQuery {
