@@ -3,9 +3,10 @@
 /**
  * `npm run bench`: throughput and latency of the federation, measured on a stack of its own.
  *
- *   1. Kafka (.run/kafka-bench, 127.0.0.1:39092, fresh), PostgreSQL (deploy/infra/postgres.js) and every
- *      node of deploy/topology/demo.json from dist/, ports shifted by 30000, topics fedbench-<runid>.*,
- *      databases fedbench_<runid>_*, node logs in .run/bench-logs/<runid>/. All stopped and dropped at
+ *   1. Kafka (.run/kafka-bench, 127.0.0.1:27092, fresh), PostgreSQL (deploy/infra/postgres.js) and every
+ *      node of deploy/topology/demo.json from dist/, ports shifted by 25000 (below Linux's ephemeral
+ *      range, 32768-60999, where a client socket in TIME-WAIT can hold a port for a minute), topics
+ *      fedbench-<runid>.*, databases fedbench_<runid>_*, node logs in .run/bench-logs/<runid>/. All stopped and dropped at
  *      the end, also on Ctrl-C or failure.
  *   2. Per run (--runs, default 3), within that one stack:
  *      a. raw baseline: kafkajs alone (idempotent producer, acks -1, a consumer group) moving encoded
@@ -51,9 +52,9 @@ const { demoApplicant, prng, DEMO_ITEMS } = require('../deploy/scripts/seed');
 const { statsBenchmark, statsReportLines, TARGET_P95_MS, TARGET_SPEEDUP } = require('./stats-bench');
 
 const TOPOLOGY = path.join(REPO_ROOT, 'deploy', 'topology', 'demo.json');
-const PORT_OFFSET = 30_000;
-const KAFKA_PORT = 39092;
-const KAFKA_CONTROLLER_PORT = 39093;
+const PORT_OFFSET = 25_000;
+const KAFKA_PORT = 27092;
+const KAFKA_CONTROLLER_PORT = 27093;
 const BASELINE_PARTITIONS = 6; // as TOPIC_PARTITIONS in libs/federation/src/topics.ts
 const ITEM_CODE = '150200-MZ-001';
 /** The terms of ITEM_CODE in deploy/catalog/demo-catalog.json, as a case filed under its version 1 carries them. */
