@@ -3,7 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { FederationEvent } from '@fed/contracts';
 import { byteStrings } from '@fed/persistence';
 import { CurrentCase } from './case.fold';
-import { CASE_COLUMNS, CaseRow, rowToSnapshot, snapshotColumns, UPSERT_CASES_SQL } from './case.row';
+import { CASE_COLUMNS, CaseRow, rowToSnapshot, caseRowsJson, UPSERT_CASES_SQL } from './case.row';
 
 /** An event to record in the case history. */
 export interface EventToStore {
@@ -99,26 +99,30 @@ export class ReplicaRepository {
     const envelopes = byteStrings(events.map((e) => e.raw));
     await m.query(
       `INSERT INTO case_event (case_no, version, event_id, event_type, origin_node, occurred_at, envelope)
-       SELECT c, v, e, t, o, a, substring($7::bytea FROM bo FOR bl)
-       FROM unnest($1::text[], $2::int[], $3::uuid[], $4::text[], $5::text[], $6::timestamptz[], $8::int[], $9::int[])
-         AS u(c, v, e, t, o, a, bo, bl)`,
+       SELECT c, v, e, t, o, a, substring($2::bytea FROM bo FOR bl)
+       FROM jsonb_to_recordset($1::jsonb)
+         AS u(c text, v int, e uuid, t text, o text, a timestamptz, bo int, bl int)`,
       [
-        events.map((e) => e.event.caseNo),
-        events.map((e) => e.event.caseVersion),
-        events.map((e) => e.event.eventId),
-        events.map((e) => e.event.body.type),
-        events.map((e) => e.event.originNode),
-        events.map((e) => e.event.occurredAt.toISOString()),
+        JSON.stringify(
+          events.map(({ event }, i) => ({
+            c: event.caseNo,
+            v: event.caseVersion,
+            e: event.eventId,
+            t: event.body.type,
+            o: event.originNode,
+            a: event.occurredAt.toISOString(),
+            bo: envelopes.offsets[i],
+            bl: envelopes.lengths[i],
+          })),
+        ),
         envelopes.bytes,
-        envelopes.offsets,
-        envelopes.lengths,
       ],
     );
   }
 
   async upsertCases(m: EntityManager, cases: CurrentCase[]): Promise<void> {
     if (cases.length === 0) return;
-    await m.query(UPSERT_CASES_SQL, snapshotColumns(cases));
+    await m.query(UPSERT_CASES_SQL, [caseRowsJson(cases)]);
   }
 
   async park(m: EntityManager, events: (EventToStore & { sender: string | null })[]): Promise<void> {

@@ -22,17 +22,22 @@ export class OutboxRepository {
   async append(manager: EntityManager, rows: OutboxRow[]): Promise<void> {
     if (rows.length === 0) return;
     const payloads = byteStrings(rows.map((r) => r.value));
+    // One JSON parameter rather than an array per column: pg escapes array elements one by one.
     await manager.query(
       `INSERT INTO outbox (topic, message_key, payload, headers)
-       SELECT t, k, substring($3::bytea FROM bo FOR bl), h
-       FROM unnest($1::text[], $2::text[], $5::int[], $6::int[], $4::jsonb[]) AS u(t, k, bo, bl, h)`,
+       SELECT t, k, substring($2::bytea FROM bo FOR bl), h
+       FROM jsonb_to_recordset($1::jsonb) AS u(t text, k text, bo int, bl int, h jsonb)`,
       [
-        rows.map((r) => r.topic),
-        rows.map((r) => r.key),
+        JSON.stringify(
+          rows.map((r, i) => ({
+            t: r.topic,
+            k: r.key,
+            bo: payloads.offsets[i],
+            bl: payloads.lengths[i],
+            h: r.headers,
+          })),
+        ),
         payloads.bytes,
-        rows.map((r) => JSON.stringify(r.headers)),
-        payloads.offsets,
-        payloads.lengths,
       ],
     );
   }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { CaseSnapshot, FederationEvent } from '@fed/contracts';
+import { caseRow, caseRows } from '@fed/cases';
 import { OutboxRow } from '@fed/federation';
 import { byteStrings } from '@fed/persistence';
 import { MicroBatcher } from '@fed/platform';
@@ -55,55 +56,39 @@ export class FilingRepository {
 
   /** All of them in one statement, so one transaction: each case with its event, personal data and outbox row. */
   private async insertMany(cases: FiledCase[]): Promise<void> {
-    const col = <V>(f: (c: FiledCase) => V) => cases.map(f);
-    const envelopes = byteStrings(col((c) => c.raw));
+    const envelopes = byteStrings(cases.map((c) => c.raw));
+    const rows = cases.map((c, i) => ({
+      ...caseRow(1, c.snapshot),
+      event_id: c.event.eventId,
+      event_type: c.event.body.type,
+      name: c.personal.name,
+      id_number: c.personal.idNumber,
+      phone: c.personal.phone,
+      topic: c.outbox.topic,
+      headers: c.outbox.headers,
+      bo: envelopes.offsets[i],
+      bl: envelopes.lengths[i],
+    }));
     await this.dataSource.query(
-      `WITH new_case AS (
+      `WITH t AS MATERIALIZED (
+         SELECT * FROM ${caseRows(1, 'event_id uuid, event_type text, name text, id_number text, phone text, topic text, headers jsonb, bo int, bl int')}),
+       new_case AS (
          INSERT INTO case_record (case_no, version, community_code, district_code, city_code, item_code, channel,
                                   status, applicant, form_data, filed_at, handling_node, item, query_code_hash,
                                   lifecycle)
-         SELECT c, 1, cc, dc, ci, it, ch, st, ap, fd, fa, hn, itm, qh, lc
-         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
-                     $8::jsonb[], $9::jsonb[], $10::timestamptz[], $11::text[], $20::jsonb[], $21::text[],
-                     $22::jsonb[])
-           AS t(c, cc, dc, ci, it, ch, st, ap, fd, fa, hn, itm, qh, lc)),
+         SELECT case_no, 1, community_code, district_code, city_code, item_code, channel, status, applicant,
+                form_data, filed_at, handling_node, item, query_code_hash, lifecycle
+         FROM t),
        new_event AS (
          INSERT INTO case_event (case_no, version, event_id, event_type, origin_node, occurred_at, envelope)
-         SELECT c, 1, e, et, cc, fa, substring($14::bytea FROM bo FOR bl)
-         FROM unnest($1::text[], $12::uuid[], $13::text[], $2::text[], $10::timestamptz[], $23::int[], $24::int[])
-           AS t(c, e, et, cc, fa, bo, bl)),
+         SELECT case_no, 1, event_id, event_type, community_code, filed_at, substring($2::bytea FROM bo FOR bl)
+         FROM t),
        personal AS (
          INSERT INTO case_applicant (case_no, name, id_number, phone)
-         SELECT * FROM unnest($1::text[], $15::text[], $16::text[], $17::text[]))
+         SELECT case_no, name, id_number, phone FROM t)
        INSERT INTO outbox (topic, message_key, payload, headers)
-       SELECT t, k, substring($14::bytea FROM bo FOR bl), h
-       FROM unnest($18::text[], $1::text[], $23::int[], $24::int[], $19::jsonb[]) AS u(t, k, bo, bl, h)`,
-      [
-        col((c) => c.snapshot.caseNo),
-        col((c) => c.snapshot.communityCode),
-        col((c) => c.snapshot.districtCode),
-        col((c) => c.snapshot.cityCode),
-        col((c) => c.snapshot.itemCode),
-        col((c) => c.snapshot.channel),
-        col((c) => c.snapshot.status),
-        col((c) => JSON.stringify(c.snapshot.applicant)),
-        col((c) => JSON.stringify(c.snapshot.formData)),
-        col((c) => c.snapshot.filedAt),
-        col((c) => c.snapshot.handlingNode),
-        col((c) => c.event.eventId),
-        col((c) => c.event.body.type),
-        envelopes.bytes,
-        col((c) => c.personal.name),
-        col((c) => c.personal.idNumber),
-        col((c) => c.personal.phone),
-        col((c) => c.outbox.topic),
-        col((c) => JSON.stringify(c.outbox.headers)),
-        col((c) => JSON.stringify(c.snapshot.item)),
-        col((c) => c.snapshot.queryCodeHash),
-        col((c) => JSON.stringify(c.snapshot.lifecycle)),
-        envelopes.offsets,
-        envelopes.lengths,
-      ],
+       SELECT topic, case_no, substring($2::bytea FROM bo FOR bl), headers FROM t`,
+      [JSON.stringify(rows), envelopes.bytes],
     );
   }
 
