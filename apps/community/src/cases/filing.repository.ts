@@ -57,18 +57,21 @@ export class FilingRepository {
   /** All of them in one statement, so one transaction: each case with its event, personal data and outbox row. */
   private async insertMany(cases: FiledCase[]): Promise<void> {
     const envelopes = byteStrings(cases.map((c) => c.raw));
-    const rows = cases.map((c, i) => ({
-      ...caseRow(1, c.snapshot),
-      event_id: c.event.eventId,
-      event_type: c.event.body.type,
-      name: c.personal.name,
-      id_number: c.personal.idNumber,
-      phone: c.personal.phone,
-      topic: c.outbox.topic,
-      headers: c.outbox.headers,
-      bo: envelopes.offsets[i],
-      bl: envelopes.lengths[i],
-    }));
+    const rows = cases.map((c, i) => {
+      // Fields added to the row rather than spread into a new object: the spread was 5 % of a
+      // community's CPU under bulk filing.
+      const row = caseRow(1, c.snapshot);
+      row.event_id = c.event.eventId;
+      row.event_type = c.event.body.type;
+      row.name = c.personal.name;
+      row.id_number = c.personal.idNumber;
+      row.phone = c.personal.phone;
+      row.topic = c.outbox.topic;
+      row.headers = c.outbox.headers;
+      row.bo = envelopes.offsets[i];
+      row.bl = envelopes.lengths[i];
+      return row;
+    });
     await this.dataSource.query(
       `WITH t AS MATERIALIZED (
          SELECT * FROM ${caseRows(1, 'event_id uuid, event_type text, name text, id_number text, phone text, topic text, headers jsonb, bo int, bl int')}),
