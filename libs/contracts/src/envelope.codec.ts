@@ -1,6 +1,6 @@
 import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
 import { Timestamp, timestampDate, timestampFromDate } from '@bufbuild/protobuf/wkt';
-import { CaseActionTakenSchema, CaseFiledSchema, CaseRecordSchema, Channel } from './gen/fed/v1/case_pb';
+import { CaseActionTakenSchema, CaseFiledSchema, Channel } from './gen/fed/v1/case_pb';
 import { EventEnvelopeSchema, Tier } from './gen/fed/v1/envelope_pb';
 import {
   ACTION_EVENT_TYPES,
@@ -17,6 +17,7 @@ import {
   TIERS,
 } from './case.types';
 import { actionFromWire, actionToWire } from './action.codec';
+import { MessageWriter, timestampMessage } from './filed.encoder';
 import { ReferenceEvent } from './reference.types';
 import { decodeReferenceBody, encodeReferenceBody, SUBJECT_PATTERN } from './reference.codec';
 import {
@@ -68,6 +69,7 @@ const SCHEMA_VERSIONS: Record<string, number> = {
 };
 
 export function encodeEvent(event: FederationEvent): Uint8Array {
+  if (event.body.type === CASE_FILED) return encodeFiled(event, event.body.record);
   return encodeEnvelope(event, {
     caseNo: event.caseNo,
     caseVersion: event.caseVersion,
@@ -102,32 +104,52 @@ function encodeEnvelope(
   );
 }
 
-function encodeBody(body: CaseEventBody): Uint8Array {
-  if (body.type === CASE_FILED) {
-    return toBinary(CaseFiledSchema, create(CaseFiledSchema, { record: recordToWire(body.record) }));
-  }
+/** A case.filed envelope, by the hand-written encoder (filed.encoder.ts): the same bytes, faster. */
+function encodeFiled(event: FederationEvent, r: CaseSnapshot): Uint8Array {
+  const applicant = new MessageWriter()
+    .string(1, r.applicant.name)
+    .string(2, r.applicant.idNumber)
+    .string(3, r.applicant.phone);
+  const item = new MessageWriter()
+    .string(1, r.item.code)
+    .uint32(2, r.item.version)
+    .string(3, r.item.name)
+    .string(4, r.item.department)
+    .string(5, r.item.decidingTier)
+    .uint32(6, r.item.promisedDays)
+    .uint32(7, r.item.legalDays);
+  const record = new MessageWriter()
+    .string(1, r.caseNo)
+    .string(2, r.communityCode)
+    .string(3, r.districtCode)
+    .string(4, r.cityCode)
+    .string(5, r.itemCode)
+    .uint32(6, CHANNEL_TO_WIRE[r.channel])
+    .message(7, applicant)
+    .string(8, JSON.stringify(r.formData))
+    .string(9, r.status)
+    .message(10, timestampMessage(new Date(r.filedAt)))
+    .string(11, r.handlingNode)
+    .message(12, item)
+    .string(13, r.queryCodeHash);
+  return new MessageWriter()
+    .string(1, event.eventId)
+    .string(2, event.originNode)
+    .uint32(3, TIER_TO_WIRE[event.originTier])
+    .string(4, event.caseNo)
+    .uint32(5, event.caseVersion)
+    .string(6, CASE_FILED)
+    .message(7, timestampMessage(event.occurredAt))
+    .uint32(8, event.schemaVersion)
+    .bytes(9, new MessageWriter().message(1, record).finish())
+    .finish();
+}
+
+function encodeBody(body: Exclude<CaseEventBody, { type: typeof CASE_FILED }>): Uint8Array {
   return toBinary(
     CaseActionTakenSchema,
     create(CaseActionTakenSchema, { officer: body.officer, action: actionToWire(body.action) }),
   );
-}
-
-function recordToWire(r: CaseSnapshot) {
-  return create(CaseRecordSchema, {
-    caseNo: r.caseNo,
-    communityCode: r.communityCode,
-    districtCode: r.districtCode,
-    cityCode: r.cityCode,
-    itemCode: r.itemCode,
-    channel: CHANNEL_TO_WIRE[r.channel],
-    applicant: { ...r.applicant },
-    formDataJson: JSON.stringify(r.formData),
-    status: r.status,
-    filedAt: timestampFromDate(new Date(r.filedAt)),
-    handlingNode: r.handlingNode,
-    item: { ...r.item },
-    queryCodeHash: r.queryCodeHash,
-  });
 }
 
 /**

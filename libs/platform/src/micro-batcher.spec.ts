@@ -20,11 +20,14 @@ describe('MicroBatcher', () => {
 
   it('caps a batch and rejects exactly the callers of a failed flush', async () => {
     const flushed: number[][] = [];
-    const batcher = new MicroBatcher<number>(async (items) => {
-      flushed.push(items);
-      await Promise.resolve();
-      if (items.includes(3)) throw new Error('flush failed');
-    }, 2);
+    const batcher = new MicroBatcher<number>(
+      async (items) => {
+        flushed.push(items);
+        await Promise.resolve();
+        if (items.includes(3)) throw new Error('flush failed');
+      },
+      { maxWeight: 2 },
+    );
     const results = await Promise.allSettled([1, 2, 3, 4, 5].map((n) => batcher.add(n)));
     expect(flushed).toEqual([[1], [2, 3], [4, 5]]);
     expect(results.map((r) => r.status)).toEqual([
@@ -33,6 +36,44 @@ describe('MicroBatcher', () => {
       'rejected',
       'fulfilled',
       'fulfilled',
+    ]);
+  });
+
+  it('weighs items against the limit and, with retryAlone, fails only the callers whose own item fails', async () => {
+    const flushed: number[][][] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const batcher = new MicroBatcher<number[]>(
+      async (groups) => {
+        flushed.push(groups);
+        if (flushed.length === 1) await gate;
+        if (groups.flat().includes(13)) throw new Error('row 13 refused');
+      },
+      { maxWeight: 5, weight: (g) => g.length, retryAlone: true },
+    );
+    const first = batcher.add([1]);
+    const rest = [[2, 3], [11, 12, 13], [4], [5, 6, 7, 8, 9, 10]].map((g) => batcher.add(g));
+    release();
+    const results = await Promise.allSettled([first, ...rest]);
+    expect(results.map((r) => r.status)).toEqual([
+      'fulfilled',
+      'fulfilled',
+      'rejected',
+      'fulfilled',
+      'fulfilled',
+    ]);
+    expect(flushed).toEqual([
+      [[1]],
+      // 2 + 3 rows fit under 5; the failed flush is retried group by group
+      [
+        [2, 3],
+        [11, 12, 13],
+      ],
+      [[2, 3]],
+      [[11, 12, 13]],
+      // a group heavier than the limit still goes, alone
+      [[4]],
+      [[5, 6, 7, 8, 9, 10]],
     ]);
   });
 });

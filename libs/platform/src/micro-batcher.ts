@@ -1,3 +1,15 @@
+export interface MicroBatcherOptions<T> {
+  /** Most weight one flush carries (it always carries at least one item); default 500. */
+  maxWeight?: number;
+  /** Weight of an item (e.g. how many rows it holds); default 1. */
+  weight?: (item: T) => number;
+  /**
+   * When a flush of several items fails, flush each of them alone, so that only the callers whose
+   * own item fails get an error; otherwise every caller of the failed flush gets it.
+   */
+  retryAlone?: boolean;
+}
+
 /**
  * Groups calls made while a flush is in flight into one flush (group commit): under load many
  * requests share one database round trip and one commit; alone, a call is flushed at once.
@@ -6,11 +18,18 @@
 export class MicroBatcher<T> {
   private queue: { item: T; resolve: () => void; reject: (e: unknown) => void }[] = [];
   private flushing = false;
+  private readonly maxWeight: number;
+  private readonly weight: (item: T) => number;
+  private readonly retryAlone: boolean;
 
   constructor(
     private readonly flush: (items: T[]) => Promise<void>,
-    private readonly maxBatch = 500,
-  ) {}
+    options: MicroBatcherOptions<T> = {},
+  ) {
+    this.maxWeight = options.maxWeight ?? 500;
+    this.weight = options.weight ?? (() => 1);
+    this.retryAlone = options.retryAlone ?? false;
+  }
 
   add(item: T): Promise<void> {
     return new Promise<void>((resolve, reject) => {
@@ -23,16 +42,40 @@ export class MicroBatcher<T> {
     this.flushing = true;
     try {
       while (this.queue.length > 0) {
-        const batch = this.queue.splice(0, this.maxBatch);
+        const batch = this.take();
         try {
           await this.flush(batch.map((b) => b.item));
           for (const b of batch) b.resolve();
         } catch (e) {
-          for (const b of batch) b.reject(e);
+          if (!this.retryAlone || batch.length === 1) {
+            for (const b of batch) b.reject(e);
+            continue;
+          }
+          for (const b of batch) {
+            try {
+              await this.flush([b.item]);
+              b.resolve();
+            } catch (alone) {
+              b.reject(alone);
+            }
+          }
         }
       }
     } finally {
       this.flushing = false;
     }
+  }
+
+  /** The oldest queued items up to the weight limit, at least one. */
+  private take(): typeof this.queue {
+    let weight = this.weight(this.queue[0].item);
+    let n = 1;
+    while (n < this.queue.length) {
+      const next = this.weight(this.queue[n].item);
+      if (weight + next > this.maxWeight) break;
+      weight += next;
+      n++;
+    }
+    return this.queue.splice(0, n);
   }
 }

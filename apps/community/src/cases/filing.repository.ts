@@ -27,7 +27,16 @@ export interface FiledCase {
 @Injectable()
 export class FilingRepository {
   private block?: Promise<{ next: number; end: number }>;
-  private readonly batcher = new MicroBatcher<FiledCase>((cases) => this.insertMany(cases));
+  /**
+   * Filings, single or bulk, that arrive while a statement runs share the next one (group commit):
+   * one set of statements, one commit and one run of the statistics triggers for all of them. A
+   * shared statement that fails is retried filing by filing, so one request's fault fails no other.
+   */
+  private readonly batcher = new MicroBatcher<FiledCase[]>((groups) => this.insertMany(groups.flat()), {
+    maxWeight: 2000,
+    weight: (cases) => cases.length,
+    retryAlone: true,
+  });
 
   constructor(private readonly dataSource: DataSource) {}
 
@@ -41,17 +50,14 @@ export class FilingRepository {
     }
   }
 
-  /**
-   * Stores a new case with its first event, the applicant's personal data and the outbox row, atomically.
-   * Filings arriving together share one statement and one commit (group commit).
-   */
+  /** Stores a new case with its first event, the applicant's personal data and the outbox row, atomically. */
   insert(c: FiledCase): Promise<void> {
-    return this.batcher.add(c);
+    return this.batcher.add([c]);
   }
 
-  /** Stores several new cases in one statement: all of them or none. */
+  /** Stores several new cases in one transaction: all of them or none. */
   insertAll(cases: FiledCase[]): Promise<void> {
-    return this.insertMany(cases);
+    return this.batcher.add(cases);
   }
 
   /** All of them in one statement, so one transaction: each case with its event, personal data and outbox row. */
