@@ -525,6 +525,7 @@ class CpuMeter {
       benchStackPercentOfOneCore: pct(sum(ours)),
       otherProcessesPercentOfOneCore: pct(sum(others)),
       cpuPercentOfOneCore: Object.fromEntries(ours.map(([k, v]) => [k, pct(v)])),
+      cpuSeconds: Object.fromEntries(ours.map(([k, v]) => [k, round(v, 3)])),
       topOtherProcesses: Object.fromEntries(
         others
           .slice(0, 8)
@@ -533,6 +534,38 @@ class CpuMeter {
       ),
     };
   }
+}
+
+/**
+ * CPU seconds of the bench stack per event, in µs, by tier: the nodes of a tier and their PostgreSQL
+ * backends apart, Kafka, the load generator and the total. A community node's code has 12 digits, a
+ * city's ends in 00 (deploy/topology/demo.json).
+ * @param {Record<string, number>} seconds CpuMeter labels → CPU seconds
+ * @param {number} events
+ */
+function cpuPerEvent(seconds, events) {
+  /** @type {Record<string, number>} */
+  const groups = {};
+  const tierOf = (code) => (code.length === 12 ? 'community' : code.endsWith('00') ? 'city' : 'district');
+  for (const [label, v] of Object.entries(seconds)) {
+    const m = /^(node|pg) (\d{6}(?:\d{6})?)$/.exec(label);
+    const group = m
+      ? `${m[1] === 'node' ? 'nodes' : 'pg'} ${tierOf(m[2])}`
+      : label.startsWith('pg ')
+        ? 'pg other'
+        : label.startsWith('node ')
+          ? 'nodes other'
+          : label.split(' ')[0];
+    groups[group] = (groups[group] ?? 0) + v;
+  }
+  const total = Object.values(groups).reduce((a, b) => a + b, 0);
+  const us = (v) => (events > 0 ? Math.round((v * 1e6) / events) : 0);
+  return Object.fromEntries([
+    ...Object.entries(groups)
+      .sort((a, b) => b[1] - a[1])
+      .map(([k, v]) => [k, us(v)]),
+    ['total', us(total)],
+  ]);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1595,7 +1628,8 @@ function printReport(result) {
         ]
       : []),
   ];
-  const cpuLines = (c) => {
+  const cpuLines = (c, events) => {
+    const perEvent = cpuPerEvent(c.cpuSeconds ?? {}, events);
     const cpu = Object.entries(c.cpuPercentOfOneCore)
       .filter(([, v]) => v >= 3)
       .map(([k, v]) => `${k} ${v}%`)
@@ -1608,6 +1642,9 @@ function printReport(result) {
       `  CPU: machine ${c.machineBusyPercent}% busy (${c.cores} cores); bench stack ${c.benchStackPercentOfOneCore}% of one core, ` +
         `other processes ${c.otherProcessesPercentOfOneCore}%${others ? ` (${others})` : ''}`,
       `  CPU of the bench stack, % of one core: ${cpu}`,
+      `  CPU per event, µs: ${Object.entries(perEvent)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')}`,
     ];
   };
   for (const r of result.runs) {
@@ -1616,7 +1653,7 @@ function printReport(result) {
       lines.push(
         `run ${r.run} throughput: filing done ${t.filingSeconds} s, community outboxes drained ${t.communityOutboxDrainedSeconds} s, ` +
           `districts done ${t.districtsDoneSeconds} s, city done ${t.cityDoneSeconds} s`,
-        ...cpuLines(t.cpu),
+        ...cpuLines(t.cpu, t.filed),
       );
     }
     const b = r.bulk;
@@ -1624,7 +1661,7 @@ function printReport(result) {
       lines.push(
         `run ${r.run} bulk: filing done ${b.filingSeconds} s, community outboxes drained ${b.communityOutboxDrainedSeconds} s, ` +
           `districts done ${b.districtsDoneSeconds} s, city done ${b.cityDoneSeconds} s`,
-        ...cpuLines(b.cpu),
+        ...cpuLines(b.cpu, b.filed),
       );
     }
     const p = r.pipeline;
@@ -1632,7 +1669,7 @@ function printReport(result) {
       lines.push(
         `run ${r.run} pipeline (${p.events} events into the outboxes): outboxes drained ${p.communityOutboxDrainedSeconds} s, ` +
           `districts done ${p.districtsDoneSeconds} s, city done ${p.cityDoneSeconds} s`,
-        ...cpuLines(p.cpu),
+        ...cpuLines(p.cpu, p.events),
       );
     }
   }
