@@ -347,6 +347,27 @@ describe('the demo federation on real Kafka and PostgreSQL', () => {
       expect(await total(community)).toBe(before);
     });
 
+    it('an unpaired surrogate (\\ud800 alone) in any string: 400, not a failed write', async () => {
+      const before = await total(community);
+      for (const body of [
+        JSON.stringify(filingBody({ formData: { note: 'a\ud800b' } })),
+        JSON.stringify(filingBody()).replace('"name":"', '"name":"\\udc00'),
+        JSON.stringify({ cases: [filingBody(), filingBody({ formData: { ['k\udbff']: 1 } })] }),
+      ]) {
+        const batch = body.startsWith('{"cases"');
+        const res = await postJson<{ message: string }>(
+          url(community, batch ? '/api/v1/cases/batch' : '/api/v1/cases'),
+          body,
+        );
+        expect(res.status).toBe(400);
+        expect(res.body.message).toContain('unpaired UTF-16 surrogate');
+      }
+      // A pair, escaped or not, is text.
+      const pair = JSON.stringify(filingBody({ formData: { note: '😀' } })).replace('😀', '\\ud83d\\ude00');
+      expect((await postJson(url(community, '/api/v1/cases'), pair)).status).toBe(201);
+      expect(await total(community)).toBe(before + 1);
+    });
+
     it('malformed JSON: 400; an unknown route or case: 404', async () => {
       expect((await postJson(url(community, '/api/v1/cases'), '{"itemCode": ')).status).toBe(400);
       expect((await getJson(url(community, '/api/v1/nothing-here'))).status).toBe(404);

@@ -60,6 +60,17 @@ export function configureHttp(app: NestFastifyApplication): void {
           undefined,
         );
       }
+      // An escaped lone surrogate parses into a string that is not Unicode text: PostgreSQL's json
+      // and jsonb refuse it, so it would fail a write with 500 instead of a 400 here. The cheap test
+      // on the raw text first: an escaped surrogate at all (a pair is usually sent as raw UTF-8).
+      if (ESCAPED_SURROGATE.test(body as string) && holdsLoneSurrogate(value)) {
+        return done(
+          Object.assign(new Error('JSON body holds an unpaired UTF-16 surrogate: not Unicode text'), {
+            statusCode: 400,
+          }),
+          undefined,
+        );
+      }
       done(null, value);
     });
   });
@@ -116,6 +127,26 @@ function flatten(errors: ValidationError[], prefix = ''): { field: string; messa
 }
 
 /** Iterative, so a hostile body cannot exhaust the stack while being measured. */
+const ESCAPED_SURROGATE = /\\u[dD][89a-fA-F]/;
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** Whether a string anywhere in a parsed JSON value, key or value, holds an unpaired surrogate. */
+export function holdsLoneSurrogate(value: unknown): boolean {
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (typeof v === 'string') {
+      if (LONE_SURROGATE.test(v)) return true;
+    } else if (typeof v === 'object' && v !== null) {
+      for (const [k, child] of Object.entries(v)) {
+        if (LONE_SURROGATE.test(k)) return true;
+        stack.push(child);
+      }
+    }
+  }
+  return false;
+}
+
 export function nestsDeeperThan(value: unknown, max: number): boolean {
   const stack: [unknown, number][] = [[value, 1]];
   while (stack.length > 0) {
