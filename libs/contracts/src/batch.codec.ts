@@ -1,18 +1,10 @@
 import { fromBinary } from '@bufbuild/protobuf';
 import { EventBatchSchema } from './gen/fed/v1/envelope_pb';
+import { varintLength, writeVarint } from './message-writer';
 import { ContractError } from './wire';
 
 /** Field 1 (`envelopes`), wire type 2 (length-delimited): the tag byte before every envelope. */
 const ENVELOPES_TAG = 0x0a;
-
-function varintLength(n: number): number {
-  let length = 1;
-  while (n >= 0x80) {
-    n = Math.floor(n / 128);
-    length++;
-  }
-  return length;
-}
 
 /** Bytes a batch spends on an envelope of this length besides the envelope itself (tag and length). */
 export function batchOverhead(envelopeLength: number): number {
@@ -31,12 +23,7 @@ export function encodeBatch(envelopes: readonly Uint8Array[]): Buffer {
   let at = 0;
   for (const e of envelopes) {
     out[at++] = ENVELOPES_TAG;
-    let n = e.length;
-    while (n >= 0x80) {
-      out[at++] = (n & 0x7f) | 0x80;
-      n = Math.floor(n / 128);
-    }
-    out[at++] = n;
+    at = writeVarint(out, at, e.length);
     out.set(e, at);
     at += e.length;
   }

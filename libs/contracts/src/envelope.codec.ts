@@ -17,7 +17,7 @@ import {
   TIERS,
 } from './case.types';
 import { actionFromWire, actionToWire } from './action.codec';
-import { MessageWriter, timestampMessage } from './filed.encoder';
+import { MessageWriter, timestampMessage } from './message-writer';
 import { ReferenceEvent } from './reference.types';
 import { decodeReferenceBody, encodeReferenceBody, SUBJECT_PATTERN } from './reference.codec';
 import {
@@ -104,7 +104,7 @@ function encodeEnvelope(
   );
 }
 
-/** A case.filed envelope, by the hand-written encoder (filed.encoder.ts): the same bytes, faster. */
+/** A case.filed envelope written by hand (message-writer.ts): the generated encoder's bytes, faster. */
 function encodeFiled(event: FederationEvent, r: CaseSnapshot): Uint8Array {
   const applicant = new MessageWriter()
     .string(1, r.applicant.name)

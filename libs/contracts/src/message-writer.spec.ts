@@ -10,7 +10,7 @@ import {
   TIERS,
 } from './case.types';
 import { decodeEvent, encodeEvent } from './envelope.codec';
-import { MessageWriter } from './filed.encoder';
+import { MessageWriter } from './message-writer';
 import { CaseFiledSchema, Channel } from './gen/fed/v1/case_pb';
 import { EventEnvelopeSchema, Tier } from './gen/fed/v1/envelope_pb';
 

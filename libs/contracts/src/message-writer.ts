@@ -1,9 +1,10 @@
 /**
- * A hand-written encoder of `case.filed` envelopes (EventEnvelope around CaseFiled), the one message
- * every filing encodes: @bufbuild/protobuf's reflective `toBinary` was 12 % of a community's CPU
- * under bulk filing. The layout follows proto/fed/v1/{envelope,case}.proto field by field, in field
- * order, proto3 defaults left out, exactly as the generated encoder writes it; `filed.encoder.spec.ts`
- * checks the bytes against the generated encoder. Decoding stays with the generated code.
+ * Protobuf written by hand where the generated (reflective) encoder is too slow for a hot path: the
+ * `case.filed` envelope every filing encodes (`encodeFiled` in envelope.codec.ts; @bufbuild/protobuf's
+ * `toBinary` was 12 % of a community's CPU under bulk filing) and the relay's `EventBatch`
+ * (batch.codec.ts). Fields go in the order they are written — the callers write them in field order,
+ * proto3 defaults left out, exactly as the generated encoder does; `message-writer.spec.ts` checks the
+ * bytes against it. Decoding stays with the generated code.
  */
 
 const VARINT = 0;
@@ -103,7 +104,8 @@ function tag(field: number, wireType: number): number {
   return (field << 3) | wireType;
 }
 
-function varintLength(n: number): number {
+/** Bytes of `n` (a non-negative integer below 2^53) as a varint. */
+export function varintLength(n: number): number {
   let length = 1;
   while (n >= 0x80) {
     n = Math.floor(n / 128);
@@ -112,7 +114,8 @@ function varintLength(n: number): number {
   return length;
 }
 
-function writeVarint(out: Buffer, at: number, n: number): number {
+/** Writes `n` as a varint at `at`; returns where the next byte goes. */
+export function writeVarint(out: Buffer, at: number, n: number): number {
   while (n >= 0x80) {
     out[at++] = (n % 128) | 0x80;
     n = Math.floor(n / 128);
