@@ -80,11 +80,19 @@ export function caseRow(version: number, s: CaseSnapshot): Record<string, unknow
   };
 }
 
-/** The rows of a `caseRowsJson` parameter `$n` as a FROM item `t`, with `extra` column definitions. */
-export const caseRows = (n: number, extra = ''): string => `
-  jsonb_to_recordset($${n}::jsonb) AS t(case_no text, version int, community_code text, district_code text,
-    city_code text, item_code text, channel text, status text, applicant jsonb, form_data jsonb,
-    filed_at timestamptz, handling_node text, item jsonb, query_code_hash text, lifecycle jsonb${extra ? `, ${extra}` : ''})`;
+/**
+ * The rows of a `caseRowsJson` parameter `$n` as a FROM item `t`, with `extra` column definitions;
+ * `numbered` adds `n`, each row's place in the array (from 1), to order by. A JSON null or a missing
+ * field is SQL NULL, even in a jsonb column.
+ */
+export const caseRows = (n: number, extra = '', numbered = false): string => {
+  const columns = `case_no text, version int, community_code text, district_code text, city_code text,
+    item_code text, channel text, status text, applicant jsonb, form_data jsonb, filed_at timestamptz,
+    handling_node text, item jsonb, query_code_hash text, lifecycle jsonb${extra ? `, ${extra}` : ''}`;
+  if (!numbered) return `jsonb_to_recordset($${n}::jsonb) AS t(${columns})`;
+  const names = columns.split(',').map((c) => c.trim().split(/\s+/)[0]);
+  return `ROWS FROM (jsonb_to_recordset($${n}::jsonb) AS (${columns})) WITH ORDINALITY AS t(${names.join(', ')}, n)`;
+};
 
 /** SQL condition: the case is open (OPEN_STATUSES; constants only). */
 export const OPEN_SQL = `status IN (${OPEN_STATUSES.map((s) => `'${s}'`).join(', ')})`;

@@ -80,7 +80,23 @@ function prng(seed: number): () => number {
   };
 }
 
-const PIECES = ['', 'a', '王', '包头市', '😀', 'é', ' ', '"\\', 'x'.repeat(130), '民政局'.repeat(50), '\n\t'];
+const PIECES = [
+  '',
+  'a',
+  '王',
+  '包头市',
+  '😀',
+  'é',
+  ' ',
+  '"\\',
+  'x'.repeat(130),
+  '民政局'.repeat(50),
+  '\n\t',
+  // unpaired surrogates: both encoders write U+FFFD's bytes, and the lengths must agree
+  '\ud800',
+  'x\udc00',
+  '\ude00\ud83d',
+];
 
 function sample(random: () => number): FederationEvent {
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)];
@@ -176,7 +192,7 @@ describe('hand-written case.filed encoder', () => {
     expect(decodeEvent(encodeEvent(event))).toEqual(event);
   });
 
-  it('refuses what the generated encoder refuses: values outside uint32, fields it cannot key in one byte', () => {
+  it('refuses what is no uint32 or safe int64, and fields whose key takes more than one byte', () => {
     expect(() => new MessageWriter().uint32(1, -1)).toThrow(RangeError);
     expect(() => new MessageWriter().uint32(1, 2 ** 32)).toThrow(RangeError);
     expect(() => new MessageWriter().uint32(1, 1.5)).toThrow(RangeError);

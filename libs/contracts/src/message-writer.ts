@@ -30,7 +30,10 @@ export class MessageWriter {
     return this;
   }
 
-  /** uint32 or enum; like the generated encoder it refuses what is no uint32 (e.g. an unmapped enum: undefined). */
+  /**
+   * uint32 or enum. Stricter than the generated encoder, which writes an undefined enum (a channel or
+   * tier with no wire value) as 0: here it is an error, as is anything else that is no uint32.
+   */
   uint32(field: number, value: number): this {
     if (!Number.isInteger(value) || value < 0 || value > 0xffff_ffff) {
       throw new RangeError(`field ${field}: ${value} is not a uint32`);

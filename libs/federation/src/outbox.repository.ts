@@ -23,10 +23,13 @@ export class OutboxRepository {
     if (rows.length === 0) return;
     const payloads = byteStrings(rows.map((r) => r.value));
     // One JSON parameter rather than an array per column: pg escapes array elements one by one.
+    // Ids follow the order of `rows` (ORDER BY the ordinality): the relay publishes in id order.
     await manager.query(
       `INSERT INTO outbox (topic, message_key, payload, headers)
        SELECT t, k, substring($2::bytea FROM bo FOR bl), h
-       FROM jsonb_to_recordset($1::jsonb) AS u(t text, k text, bo int, bl int, h jsonb)`,
+       FROM ROWS FROM (jsonb_to_recordset($1::jsonb) AS (t text, k text, bo int, bl int, h jsonb))
+         WITH ORDINALITY AS u(t, k, bo, bl, h, n)
+       ORDER BY n`,
       [
         JSON.stringify(
           rows.map((r, i) => ({

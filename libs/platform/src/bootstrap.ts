@@ -126,7 +126,7 @@ function flatten(errors: ValidationError[], prefix = ''): { field: string; messa
   });
 }
 
-/** Iterative, so a hostile body cannot exhaust the stack while being measured. */
+/** A JSON escape of a surrogate (`\ud800`–`\udfff`), paired or not. */
 const ESCAPED_SURROGATE = /\\u[dD][89a-fA-F]/;
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
@@ -147,6 +147,7 @@ export function holdsLoneSurrogate(value: unknown): boolean {
   return false;
 }
 
+/** Iterative, so a hostile body cannot exhaust the stack while being measured. */
 export function nestsDeeperThan(value: unknown, max: number): boolean {
   const stack: [unknown, number][] = [[value, 1]];
   while (stack.length > 0) {

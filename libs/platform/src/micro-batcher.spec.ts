@@ -76,4 +76,18 @@ describe('MicroBatcher', () => {
       [[5, 6, 7, 8, 9, 10]],
     ]);
   });
+
+  it('refuses an item whose weight is no number ≥ 0, and goes on with the others', async () => {
+    const flushed: number[][] = [];
+    const batcher = new MicroBatcher<number>(
+      async (items) => {
+        flushed.push(items);
+        await Promise.resolve();
+      },
+      { weight: (n) => (n < 0 ? Number.NaN : n) },
+    );
+    await expect(batcher.add(-1)).rejects.toThrow(RangeError);
+    await batcher.add(2);
+    expect(flushed).toEqual([[2]]);
+  });
 });

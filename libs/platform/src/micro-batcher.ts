@@ -16,7 +16,7 @@ export interface MicroBatcherOptions<T> {
  * Every caller gets the outcome of the flush that carried its item.
  */
 export class MicroBatcher<T> {
-  private queue: { item: T; resolve: () => void; reject: (e: unknown) => void }[] = [];
+  private queue: { item: T; weight: number; resolve: () => void; reject: (e: unknown) => void }[] = [];
   private flushing = false;
   private readonly maxWeight: number;
   private readonly weight: (item: T) => number;
@@ -33,7 +33,9 @@ export class MicroBatcher<T> {
 
   add(item: T): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      this.queue.push({ item, resolve, reject });
+      const weight = this.weight(item);
+      if (!(weight >= 0)) throw new RangeError(`an item's weight must be a number ≥ 0, not ${weight}`);
+      this.queue.push({ item, weight, resolve, reject });
       if (!this.flushing) void this.drain();
     });
   }
@@ -68,10 +70,10 @@ export class MicroBatcher<T> {
 
   /** The oldest queued items up to the weight limit, at least one. */
   private take(): typeof this.queue {
-    let weight = this.weight(this.queue[0].item);
+    let weight = this.queue[0].weight;
     let n = 1;
     while (n < this.queue.length) {
-      const next = this.weight(this.queue[n].item);
+      const next = this.queue[n].weight;
       if (weight + next > this.maxWeight) break;
       weight += next;
       n++;
