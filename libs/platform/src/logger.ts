@@ -7,10 +7,26 @@ import pino, { Logger as Pino } from 'pino';
  */
 export class JsonLogger implements LoggerService {
   private readonly pino: Pino;
+  private readonly children = new Map<string, Pino>();
 
-  constructor(bindings: { node: string; tier: string }, level = 'info') {
-    // Asynchronous writes: a busy node coalesces log lines instead of making a system call per line
-    // on the request path. Whatever is buffered is written out synchronously when the process exits.
+  /** `stream` (tests) replaces standard output. */
+  constructor(bindings: { node: string; tier: string }, level = 'info', stream?: pino.DestinationStream) {
+    this.pino = pino(
+      {
+        level,
+        base: { pid: process.pid, ...bindings },
+        timestamp: pino.stdTimeFunctions.isoTime,
+        formatters: { level: (label) => ({ level: label }) },
+      },
+      stream ?? JsonLogger.stdout(),
+    );
+  }
+
+  /**
+   * Asynchronous writes: a busy node coalesces log lines instead of making a system call per line
+   * on the request path. Whatever is buffered is written out synchronously when the process exits.
+   */
+  private static stdout(): pino.DestinationStream {
     const destination = pino.destination({ dest: 1, sync: false });
     process.once('exit', () => {
       try {
@@ -19,15 +35,7 @@ export class JsonLogger implements LoggerService {
         // stdout is gone: nothing left to write to
       }
     });
-    this.pino = pino(
-      {
-        level,
-        base: { pid: process.pid, ...bindings },
-        timestamp: pino.stdTimeFunctions.isoTime,
-        formatters: { level: (label) => ({ level: label }) },
-      },
-      destination,
-    );
+    return destination;
   }
 
   log(message: unknown, ...rest: unknown[]): void {
@@ -53,15 +61,34 @@ export class JsonLogger implements LoggerService {
   private write(level: pino.Level, message: unknown, rest: unknown[]): void {
     const context = typeof rest[rest.length - 1] === 'string' ? (rest.pop() as string) : undefined;
     const stack = rest.find((r): r is string => typeof r === 'string');
-    const fields: Record<string, unknown> = context ? { context } : {};
-    if (stack) fields.stack = stack;
+    const logger = context === undefined ? this.pino : this.child(context);
     if (message instanceof Error) {
-      this.pino[level]({ ...fields, err: message }, message.message);
+      logger[level](stack === undefined ? { err: message } : { stack, err: message }, message.message);
     } else if (typeof message === 'object' && message !== null) {
-      const { msg, ...rest2 } = message as Record<string, unknown>;
-      this.pino[level]({ ...fields, ...rest2 }, typeof msg === 'string' ? msg : '');
+      const fields = message as Record<string, unknown>;
+      if (stack === undefined && typeof fields.msg === 'string') {
+        // The common case, a line per case filed or applied: the object goes to pino as it is, its
+        // `msg` a field like the others (copying it without `msg` was most of a log line's cost).
+        logger[level](fields);
+      } else {
+        const { msg, ...others } = fields;
+        logger[level](
+          stack === undefined ? others : { ...others, stack },
+          typeof msg === 'string' ? msg : '',
+        );
+      }
     } else {
-      this.pino[level](fields, String(message));
+      logger[level](stack === undefined ? {} : { stack }, String(message));
     }
+  }
+
+  /** A child logger per context, its `context` field serialized once. */
+  private child(context: string): Pino {
+    let child = this.children.get(context);
+    if (!child) {
+      child = this.pino.child({ context });
+      this.children.set(context, child);
+    }
+    return child;
   }
 }
