@@ -1301,7 +1301,9 @@ async function e2eThroughput(ctx, opts, run, bulk = false) {
 async function pipelineThroughput(ctx, opts, run, contracts) {
   const communities = ctx.federation.nodes.filter((n) => n.tier === 'community');
   const messages = makeBaselineMessages(communities, opts.cases, contracts, 800_000_000 + run * 1_000_000);
-  const { byteStrings } = require('../dist/libs/persistence/src/byte-strings');
+  // Written as the nodes write outbox rows: their own OutboxRepository.append, on the bench's connection.
+  const { OutboxRepository } = require('../dist/libs/federation/src/outbox.repository');
+  const outbox = new OutboxRepository(undefined);
   const base = await tierTotals(ctx);
   const sampler = new Sampler(ctx, `run ${run} pipeline`);
   await sampler.start(() => 0, base);
@@ -1309,25 +1311,16 @@ async function pipelineThroughput(ctx, opts, run, contracts) {
   sampler.t0 = t0;
   await Promise.all(
     communities.map((c, ci) => {
-      const rows = messages.filter((_m, i) => i % communities.length === ci);
-      const payloads = byteStrings(rows.map((m) => m.value));
-      return query(
-        ctx.dbs.get(c.code),
-        // As the nodes write it (libs/persistence/src/byte-strings.ts): the payloads as one binary parameter.
-        `INSERT INTO outbox (topic, message_key, payload, headers)
-         SELECT t, k, substring($3::bytea FROM bo FOR bl), h
-         FROM unnest($1::text[], $2::text[], $5::int[], $6::int[], $4::jsonb[]) AS u(t, k, bo, bl, h)`,
-        [
-          rows.map(() => `${ctx.namespace}.up.${c.parent}`),
-          rows.map((m) => m.key),
-          payloads.bytes,
-          rows.map((m) =>
-            JSON.stringify({ 'fed-sender': c.code, 'fed-event-id': m.headers['fed-event-id'] }),
-          ),
-          payloads.offsets,
-          payloads.lengths,
-        ],
-      );
+      const db = ctx.dbs.get(c.code);
+      const rows = messages
+        .filter((_m, i) => i % communities.length === ci)
+        .map((m) => ({
+          topic: `${ctx.namespace}.up.${c.parent}`,
+          key: m.key,
+          value: m.value,
+          headers: { 'fed-sender': c.code, 'fed-event-id': m.headers['fed-event-id'] },
+        }));
+      return outbox.append({ query: (sql, params) => query(db, sql, params) }, rows);
     }),
   );
   const insertedAt = now();

@@ -88,9 +88,13 @@ export class FederationServer extends Server implements CustomTransportStrategy 
   /**
    * Applies the chunks that partitions hand in while a transaction is running as one transaction:
    * one set of statements and one commit for the whole fetch rather than one per partition (whose
-   * transactions would queue on the same case and counter locks anyway).
+   * transactions would queue on the same case and counter locks anyway). Refused together, the chunks
+   * are tried again each alone: the culprit may be another partition's, and only its own chunk is then
+   * searched for it.
    */
-  private readonly merger = new MicroBatcher<InboundBatch>((batches) => this.dispatch(merge(batches)));
+  private readonly merger = new MicroBatcher<InboundBatch>((batches) => this.dispatch(merge(batches)), {
+    retryAlone: true,
+  });
   /** The topics this node consumes: from its children and from its parent. */
   readonly consumedTopics: string[];
   readonly groupId: string;
@@ -266,8 +270,6 @@ export class FederationServer extends Server implements CustomTransportStrategy 
       } catch (e) {
         failure = asBatchFailure(e);
       }
-      // Refused together with other partitions' chunks: the culprit may be theirs. Alone, it tells.
-      if (mergeable && !failure.transient) return this.applyWithRetry(batch, payload, false);
       const count = size(batch);
       const where = {
         topic: payload.batch.topic,

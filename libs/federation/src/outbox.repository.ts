@@ -28,8 +28,8 @@ export class OutboxRepository {
       `INSERT INTO outbox (topic, message_key, payload, headers)
        SELECT t, k, substring($2::bytea FROM bo FOR bl), h
        FROM ROWS FROM (jsonb_to_recordset($1::jsonb) AS (t text, k text, bo int, bl int, h jsonb))
-         WITH ORDINALITY AS u(t, k, bo, bl, h, n)
-       ORDER BY n`,
+         WITH ORDINALITY
+       ORDER BY ordinality`,
       [
         JSON.stringify(
           rows.map((r, i) => ({

@@ -9,7 +9,7 @@ export interface ByteStrings {
 }
 
 /**
- * Packs byte strings (envelopes, payloads) for a multi-row `unnest` statement into one parameter. pg
+ * Packs byte strings (envelopes, payloads) for a multi-row statement into one parameter. pg
  * sends a Buffer parameter as raw bytes, whereas a `bytea[]` parameter goes as text: hex-encoded and
  * escaped by the client, parsed back by the server (the escaping alone was 7 % of a district's CPU
  * in a profile of the pipeline). The statement takes the values back with `substring($bytes FROM o

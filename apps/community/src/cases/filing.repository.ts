@@ -80,7 +80,7 @@ export class FilingRepository {
     });
     await this.dataSource.query(
       `WITH t AS MATERIALIZED (
-         SELECT * FROM ${caseRows(1, 'event_id uuid, event_type text, name text, id_number text, phone text, topic text, headers jsonb, bo int, bl int', true)}),
+         SELECT * FROM ${caseRows(1, 'event_id uuid, event_type text, name text, id_number text, phone text, topic text, headers jsonb, bo int, bl int')}),
        new_case AS (
          INSERT INTO case_record (case_no, version, community_code, district_code, city_code, item_code, channel,
                                   status, applicant, form_data, filed_at, handling_node, item, query_code_hash,
@@ -96,7 +96,7 @@ export class FilingRepository {
          INSERT INTO case_applicant (case_no, name, id_number, phone)
          SELECT case_no, name, id_number, phone FROM t)
        INSERT INTO outbox (topic, message_key, payload, headers)
-       SELECT topic, case_no, substring($2::bytea FROM bo FOR bl), headers FROM t ORDER BY n`,
+       SELECT topic, case_no, substring($2::bytea FROM bo FOR bl), headers FROM t ORDER BY ordinality`,
       [JSON.stringify(rows), envelopes.bytes],
     );
   }
