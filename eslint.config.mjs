@@ -36,8 +36,9 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { patterns: ['**/apps/**'] }] },
   },
   {
-    files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', '**/*.fixture.ts'],
+    files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', '**/*.fixture.ts', '**/*.spec.js'],
     plugins: { jest },
+    languageOptions: { globals: jest.environments.globals.globals },
     rules: {
       'jest/no-focused-tests': 'error',
       'jest/no-disabled-tests': 'error',

@@ -28,7 +28,11 @@ module.exports = {
   // Integration tests wait on real brokers and processes; their waits are bounded by `eventually`.
   testTimeout: 60000,
   projects: [
-    { ...base, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'] },
+    {
+      ...base,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts', '<rootDir>/deploy/**/*.spec.js'],
+    },
     {
       ...base,
       displayName: 'integration',

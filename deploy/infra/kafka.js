@@ -104,8 +104,7 @@ async function ensureKafka({ name, port, controllerPort, fresh = false, log = st
   const classPath = path.join(libs, '*');
 
   if (!fs.existsSync(path.join(dataDir, 'meta.properties'))) {
-    // 16 random bytes, base64url without padding: the form Kafka's Uuid.fromString expects
-    const clusterId = crypto.randomBytes(16).toString('base64url');
+    const clusterId = newClusterId();
     log(`formatting a new KRaft log dir in ${path.relative(REPO_ROOT, dataDir)} (cluster id ${clusterId})`);
     // no --standalone: controller.quorum.voters is static
     const format = spawnSync(
@@ -481,4 +480,17 @@ function readText(file) {
   }
 }
 
-module.exports = { ensureKafka, waitForBrokers, describeCluster, deleteTopics, KAFKA_VERSION };
+/**
+ * A KRaft cluster id: 16 random bytes, base64url without padding (the form Kafka's Uuid.fromString
+ * expects) and, as Kafka's own Uuid.randomUuid(), never with a leading '-', which the format tool's
+ * argument parser takes for an option: one id in 64 failed `format` with "expected one argument".
+ * @param {(size: number) => Buffer} randomBytes
+ */
+function newClusterId(randomBytes = crypto.randomBytes) {
+  for (;;) {
+    const id = randomBytes(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
+}
+
+module.exports = { newClusterId, ensureKafka, waitForBrokers, describeCluster, deleteTopics, KAFKA_VERSION };
