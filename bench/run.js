@@ -402,12 +402,16 @@ try {
   // Linux default
 }
 
-function procCpuSeconds(pid) {
+/**
+ * CPU seconds and minor page faults of a process so far, or null when it is gone.
+ * @returns {{ cpu: number, faults: number } | null}
+ */
+function procStat(pid) {
   try {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // fields[11] = utime, fields[12] = stime (fields 14 and 15 of proc(5))
-    return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
+    // fields[7] = minflt, fields[11] = utime, fields[12] = stime (fields 10, 14 and 15 of proc(5))
+    return { cpu: (Number(fields[11]) + Number(fields[12])) / CLK_TCK, faults: Number(fields[7]) };
   } catch {
     return null;
   }
@@ -475,10 +479,10 @@ class CpuMeter {
       const label =
         ours.get(pid) ??
         (comm === 'postgres' ? 'pg shared (WAL writer, checkpointer, other DBs)' : `other: ${comm}`);
-      const cpu = procCpuSeconds(pid);
-      if (cpu === null) continue;
-      if (!this.first.has(pid)) this.first.set(pid, this.started ? 0 : cpu);
-      this.last.set(pid, cpu);
+      const stat = procStat(pid);
+      if (stat === null) continue;
+      if (!this.first.has(pid)) this.first.set(pid, this.started ? { cpu: 0, faults: 0 } : stat);
+      this.last.set(pid, stat);
       this.labels.set(pid, label);
     }
     const self = process.cpuUsage();
@@ -504,9 +508,13 @@ class CpuMeter {
     const wall = (now() - this.t0) / 1000;
     /** @type {Record<string, number>} */
     const byLabel = {};
-    for (const [pid, cpu] of this.last) {
+    /** @type {Record<string, number>} */
+    const faults = {};
+    for (const [pid, stat] of this.last) {
       const label = this.labels.get(pid);
-      byLabel[label] = (byLabel[label] ?? 0) + Math.max(0, cpu - (this.first.get(pid) ?? cpu));
+      const first = this.first.get(pid) ?? stat;
+      byLabel[label] = (byLabel[label] ?? 0) + Math.max(0, stat.cpu - first.cpu);
+      faults[label] = (faults[label] ?? 0) + Math.max(0, stat.faults - first.faults);
     }
     byLabel['bench (load generator)'] = this.selfLast - this.selfFirst;
     const machineBusy = this.machineLast.busy - this.machineFirst.busy;
@@ -526,6 +534,8 @@ class CpuMeter {
       otherProcessesPercentOfOneCore: pct(sum(others)),
       cpuPercentOfOneCore: Object.fromEntries(ours.map(([k, v]) => [k, pct(v)])),
       cpuSeconds: Object.fromEntries(ours.map(([k, v]) => [k, round(v, 3)])),
+      // a page fault costs 0.1-0.3 µs on bare metal and far more in some virtual machines
+      minorFaults: Object.fromEntries(ours.filter(([k]) => k in faults).map(([k]) => [k, faults[k]])),
       topOtherProcesses: Object.fromEntries(
         others
           .slice(0, 8)
@@ -537,17 +547,18 @@ class CpuMeter {
 }
 
 /**
- * CPU seconds of the bench stack per event, in µs, by tier: the nodes of a tier and their PostgreSQL
+ * A CpuMeter measure of the bench stack per event, by tier: the nodes of a tier and their PostgreSQL
  * backends apart, Kafka, the load generator and the total. A community node's code has 12 digits, a
  * city's ends in 00 (deploy/topology/demo.json).
- * @param {Record<string, number>} seconds CpuMeter labels → CPU seconds
+ * @param {Record<string, number>} values CpuMeter labels → CPU seconds (or page faults)
  * @param {number} events
+ * @param {number} scale per-event figures are multiplied by it: 1e6 for µs of CPU
  */
-function cpuPerEvent(seconds, events) {
+function perEventByTier(values, events, scale) {
   /** @type {Record<string, number>} */
   const groups = {};
   const tierOf = (code) => (code.length === 12 ? 'community' : code.endsWith('00') ? 'city' : 'district');
-  for (const [label, v] of Object.entries(seconds)) {
+  for (const [label, v] of Object.entries(values)) {
     const m = /^(node|pg) (\d{6}(?:\d{6})?)$/.exec(label);
     const group = m
       ? `${m[1] === 'node' ? 'nodes' : 'pg'} ${tierOf(m[2])}`
@@ -559,12 +570,12 @@ function cpuPerEvent(seconds, events) {
     groups[group] = (groups[group] ?? 0) + v;
   }
   const total = Object.values(groups).reduce((a, b) => a + b, 0);
-  const us = (v) => (events > 0 ? Math.round((v * 1e6) / events) : 0);
+  const per = (v) => (events > 0 ? Math.round((v * scale) / events) : 0);
   return Object.fromEntries([
     ...Object.entries(groups)
       .sort((a, b) => b[1] - a[1])
-      .map(([k, v]) => [k, us(v)]),
-    ['total', us(total)],
+      .map(([k, v]) => [k, per(v)]),
+    ['total', per(total)],
   ]);
 }
 
@@ -1622,7 +1633,8 @@ function printReport(result) {
       : []),
   ];
   const cpuLines = (c, events) => {
-    const perEvent = cpuPerEvent(c.cpuSeconds ?? {}, events);
+    const perEvent = perEventByTier(c.cpuSeconds ?? {}, events, 1e6);
+    const faultsPerKEvents = perEventByTier(c.minorFaults ?? {}, events, 1000);
     const cpu = Object.entries(c.cpuPercentOfOneCore)
       .filter(([, v]) => v >= 3)
       .map(([k, v]) => `${k} ${v}%`)
@@ -1636,6 +1648,9 @@ function printReport(result) {
         `other processes ${c.otherProcessesPercentOfOneCore}%${others ? ` (${others})` : ''}`,
       `  CPU of the bench stack, % of one core: ${cpu}`,
       `  CPU per event, µs: ${Object.entries(perEvent)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')}`,
+      `  minor page faults per 1,000 events: ${Object.entries(faultsPerKEvents)
         .map(([k, v]) => `${k} ${v}`)
         .join(', ')}`,
     ];
