@@ -143,11 +143,14 @@ describe('the demo federation on real Kafka and PostgreSQL', () => {
 
   it('files a bulk of cases at once, in the order given, and they reach the city', async () => {
     const community = '150204001002';
-    const cases = Array.from({ length: 20 }, (_v, i) => filingBody({ formData: { line: i } }));
+    // About 600 KB to store at the community: several statements (STATEMENT_PARAM_BYTES), one transaction.
+    const cases = Array.from({ length: 120 }, (_v, i) =>
+      filingBody({ formData: { line: i, note: '材料齐全'.repeat(200) } }),
+    );
     const res = await postJson<{ items: CaseView[] }>(url(community, '/api/v1/cases/batch'), { cases });
     expect(res.status).toBe(201);
     expect(res.body.items.map((c) => c.formData)).toEqual(cases.map((c) => c.formData));
-    expect(new Set(res.body.items.map((c) => c.caseNo)).size).toBe(20);
+    expect(new Set(res.body.items.map((c) => c.caseNo)).size).toBe(120);
     for (const c of res.body.items)
       expect(await awaitCase(CITY, c.caseNo)).toMatchObject({ formData: c.formData });
   });

@@ -6,6 +6,7 @@ import {
   ItemTerms,
   OPEN_STATUSES,
 } from '@fed/contracts';
+import { JsonRun, jsonRuns } from '@fed/persistence';
 
 /** A case_record row as pg returns it. */
 export interface CaseRow {
@@ -50,16 +51,17 @@ export function rowToSnapshot(r: CaseRow): CaseSnapshot {
 }
 
 /**
- * The case_record rows of `cases` as one JSON array, the parameter `caseRows` reads. One `JSON.stringify`
- * instead of a text or jsonb array per column: pg escapes every element of an array parameter (quotes
- * and backslashes, element by element in JavaScript), and that escaping, with the UTF-8 length and
- * copy of the escaped text, was 19 % of a district's CPU in a profile of bulk filing.
+ * The case_record rows of `cases` as JSON arrays of a few hundred kilobytes each (`jsonRuns`), the
+ * parameter `caseRows` reads. JSON instead of a text or jsonb array per column: pg escapes every
+ * element of an array parameter (quotes and backslashes, element by element in JavaScript), and that
+ * escaping, with the UTF-8 length and copy of the escaped text, was 19 % of a district's CPU in a
+ * profile of bulk filing.
  */
-export function caseRowsJson(cases: { version: number; snapshot: CaseSnapshot }[]): string {
-  return JSON.stringify(cases.map((c) => caseRow(c.version, c.snapshot)));
+export function caseRowRuns(cases: { version: number; snapshot: CaseSnapshot }[]): JsonRun[] {
+  return jsonRuns(cases.map((c) => caseRow(c.version, c.snapshot)));
 }
 
-/** One element of a `caseRowsJson` array; a writer may add fields of its own (declared in `caseRows`). */
+/** One row of a `caseRowRuns` array; a writer may add fields of its own (declared in `caseRows`). */
 export function caseRow(version: number, s: CaseSnapshot): Record<string, unknown> {
   return {
     case_no: s.caseNo,
@@ -81,7 +83,7 @@ export function caseRow(version: number, s: CaseSnapshot): Record<string, unknow
 }
 
 /**
- * The rows of a `caseRowsJson` parameter `$n` as a FROM item `t`, with `extra` column definitions and
+ * The rows of a `caseRowRuns` parameter `$n` as a FROM item `t`, with `extra` column definitions and
  * `ordinality`, each row's place in the array (from 1), to order by. A JSON null or a missing field is
  * SQL NULL, even in a jsonb column.
  */
@@ -94,7 +96,7 @@ export const caseRows = (n: number, extra = ''): string => `
 /** SQL condition: the case is open (OPEN_STATUSES; constants only). */
 export const OPEN_SQL = `status IN (${OPEN_STATUSES.map((s) => `'${s}'`).join(', ')})`;
 
-/** Upsert of case_record from a `caseRowsJson` parameter, newer versions win. */
+/** Upsert of case_record from a `caseRowRuns` parameter, newer versions win. */
 export const UPSERT_CASES_SQL = `
   INSERT INTO case_record (case_no, version, community_code, district_code, city_code, item_code, channel,
                            status, applicant, form_data, filed_at, handling_node, item, query_code_hash, lifecycle)

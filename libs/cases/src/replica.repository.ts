@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { FederationEvent } from '@fed/contracts';
-import { byteStrings } from '@fed/persistence';
+import { byteStrings, jsonRuns } from '@fed/persistence';
 import { CurrentCase } from './case.fold';
-import { CASE_COLUMNS, CaseRow, rowToSnapshot, caseRowsJson, UPSERT_CASES_SQL } from './case.row';
+import { CASE_COLUMNS, CaseRow, rowToSnapshot, caseRowRuns, UPSERT_CASES_SQL } from './case.row';
 
 /** An event to record in the case history. */
 export interface EventToStore {
@@ -94,35 +94,32 @@ export class ReplicaRepository {
     return new Map(rows.map((r) => [`${r.case_no}:${r.version}`, r.event_id]));
   }
 
+  /** In runs of a few hundred kilobytes (STATEMENT_PARAM_BYTES), one statement per run. */
   async insertEvents(m: EntityManager, events: EventToStore[]): Promise<void> {
-    if (events.length === 0) return;
-    const envelopes = byteStrings(events.map((e) => e.raw));
-    await m.query(
-      `INSERT INTO case_event (case_no, version, event_id, event_type, origin_node, occurred_at, envelope)
-       SELECT c, v, e, t, o, a, substring($2::bytea FROM bo FOR bl)
-       FROM jsonb_to_recordset($1::jsonb)
-         AS u(c text, v int, e uuid, t text, o text, a timestamptz, bo int, bl int)`,
-      [
-        JSON.stringify(
-          events.map(({ event }, i) => ({
-            c: event.caseNo,
-            v: event.caseVersion,
-            e: event.eventId,
-            t: event.body.type,
-            o: event.originNode,
-            a: event.occurredAt.toISOString(),
-            bo: envelopes.offsets[i],
-            bl: envelopes.lengths[i],
-          })),
-        ),
-        envelopes.bytes,
-      ],
-    );
+    const rows = events.map(({ event, raw }) => ({
+      c: event.caseNo,
+      v: event.caseVersion,
+      e: event.eventId,
+      t: event.body.type,
+      o: event.originNode,
+      a: event.occurredAt.toISOString(),
+      bl: raw.length,
+    }));
+    for (const run of jsonRuns(rows, (i) => events[i].raw.length)) {
+      // Each envelope's offset in the run's bytes is the sum of the lengths before it.
+      await m.query(
+        `INSERT INTO case_event (case_no, version, event_id, event_type, origin_node, occurred_at, envelope)
+         SELECT c, v, e, t, o, a, substring($2::bytea FROM (sum(bl) OVER (ORDER BY ordinality) - bl + 1)::int FOR bl)
+         FROM ROWS FROM (jsonb_to_recordset($1::jsonb)
+           AS (c text, v int, e uuid, t text, o text, a timestamptz, bl int)) WITH ORDINALITY`,
+        [run.json, Buffer.concat(events.slice(run.from, run.to).map((e) => e.raw))],
+      );
+    }
   }
 
+  /** In runs of a few hundred kilobytes (STATEMENT_PARAM_BYTES), one statement per run. */
   async upsertCases(m: EntityManager, cases: CurrentCase[]): Promise<void> {
-    if (cases.length === 0) return;
-    await m.query(UPSERT_CASES_SQL, [caseRowsJson(cases)]);
+    for (const run of caseRowRuns(cases)) await m.query(UPSERT_CASES_SQL, [run.json]);
   }
 
   async park(m: EntityManager, events: (EventToStore & { sender: string | null })[]): Promise<void> {

@@ -2,7 +2,7 @@ import { INestApplicationContext } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { DataSource } from 'typeorm';
 import { randomUUID } from 'node:crypto';
-import { CATALOG_ITEM_PUBLISHED, decodeEvent } from '@fed/contracts';
+import { CASE_FILED, CATALOG_ITEM_PUBLISHED, decodeEvent } from '@fed/contracts';
 import { HEADERS, InboundReference, KafkaAdapter, Topics } from '@fed/federation';
 import {
   acceptedEvent,
@@ -113,6 +113,44 @@ describe('ReplicaService (district, real PostgreSQL and Kafka)', () => {
     expect(copy?.headers[HEADERS.sender]).toBe(DISTRICT);
     expect(Buffer.compare(copy!.value, message.raw)).toBe(0);
     expect(decodeEvent(copy!.value).eventId).toBe(message.event.eventId);
+  });
+
+  it('applies a batch too large for one statement whole: every case, envelope and relayed copy exact', async () => {
+    // 300 cases of about 2 KB each: several runs of STATEMENT_PARAM_BYTES per table, one transaction.
+    const messages = Array.from({ length: 300 }, (_v, i) => {
+      const event = filedEvent(newCaseNo(COMMUNITY));
+      if (event.body.type === CASE_FILED)
+        event.body.record.formData = { line: i, note: '材料齐全'.repeat(300) };
+      return inbound(event, COMMUNITY, up());
+    });
+    const caseNos = messages.map((m) => m.event.caseNo);
+    await replica.applyBatch({ events: messages, references: [], rejects: [] });
+
+    const stored = await db.query<{ case_no: string; form_data: { line: number }; envelope: Buffer }[]>(
+      `SELECT r.case_no, r.form_data, e.envelope FROM case_record r JOIN case_event e USING (case_no)
+       WHERE r.case_no = ANY($1::text[])`,
+      [caseNos],
+    );
+    const byCase = new Map(stored.map((r) => [r.case_no, r]));
+    expect(byCase.size).toBe(300);
+    messages.forEach((m, i) => {
+      expect(byCase.get(m.event.caseNo)?.form_data.line).toBe(i);
+      expect(Buffer.compare(byCase.get(m.event.caseNo)!.envelope, m.raw)).toBe(0);
+    });
+    // Relayed to the city byte for byte.
+    const cityTopic = new Topics(namespace).inbound('150200');
+    await kafka.ensureTopics([cityTopic]);
+    const wanted = new Set(caseNos);
+    const relayed = await collect(
+      kafka,
+      cityTopic,
+      (ms) => ms.filter((m) => wanted.has(decodeEvent(m.value).caseNo)).length >= 300,
+    );
+    const copies = relayed.filter((m) => wanted.has(decodeEvent(m.value).caseNo));
+    expect(copies.map((m) => decodeEvent(m.value).caseNo).sort()).toEqual([...caseNos].sort());
+    const raw = new Map(messages.map((m) => [m.event.caseNo, m.raw]));
+    for (const copy of copies)
+      expect(Buffer.compare(copy.value, raw.get(decodeEvent(copy.value).caseNo)!)).toBe(0);
   });
 
   it('skips a redelivered event: nothing changes, the duplicate is counted, nothing is relayed twice', async () => {

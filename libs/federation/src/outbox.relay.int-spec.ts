@@ -1,5 +1,6 @@
 import { INestApplicationContext } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
+import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { DatabaseHealth, PersistenceModule } from '@fed/persistence';
 import { PlatformModule } from '@fed/platform';
@@ -94,6 +95,26 @@ describe('OutboxRelay (real PostgreSQL and Kafka)', () => {
     await eventually(async () => ((await outbox.backlog()) === 0 ? true : undefined), {
       what: 'an empty outbox',
     });
+  });
+
+  it('appends a batch too large for one statement in the order given, every payload exact', async () => {
+    // 400 rows of 1 KB: several runs of STATEMENT_PARAM_BYTES, in one transaction (rolled back here,
+    // so the relay never sees them).
+    const rows = Array.from({ length: 400 }, (_v, i) => ({
+      ...row(`big-${i % 7}`, i),
+      value: Buffer.concat([Buffer.from(`big-${i % 7}#${i}#`), randomBytes(1000)]),
+    }));
+    const stored = await db
+      .transaction(async (m) => {
+        await outbox.append(m, rows);
+        const found = await m.query<{ message_key: string; payload: Buffer }[]>(
+          `SELECT message_key, payload FROM outbox WHERE message_key LIKE 'big-%' ORDER BY id`,
+        );
+        throw Object.assign(new Error('roll back'), { found });
+      })
+      .catch((e: { found?: { message_key: string; payload: Buffer }[] }) => e.found);
+    expect(stored?.map((r) => r.message_key)).toEqual(rows.map((r) => r.key));
+    stored?.forEach((r, i) => expect(Buffer.compare(r.payload, rows[i].value)).toBe(0));
   });
 
   it('keeps the rows when publishing fails and publishes them once the relay runs again', async () => {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { byteStrings } from '@fed/persistence';
+import { jsonRuns } from '@fed/persistence';
 import { OutgoingMessage } from './kafka.adapter';
 
 /** A row to append to the outbox, in the caller's transaction. */
@@ -18,31 +18,24 @@ interface ClaimedRow {
 export class OutboxRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  /** Appends rows in one statement, inside the transaction of `manager`. */
+  /**
+   * Appends rows inside the transaction of `manager`, in runs of a few hundred kilobytes
+   * (STATEMENT_PARAM_BYTES), one statement per run.
+   */
   async append(manager: EntityManager, rows: OutboxRow[]): Promise<void> {
-    if (rows.length === 0) return;
-    const payloads = byteStrings(rows.map((r) => r.value));
-    // One JSON parameter rather than an array per column: pg escapes array elements one by one.
-    // Ids follow the order of `rows` (ORDER BY the ordinality): the relay publishes in id order.
-    await manager.query(
-      `INSERT INTO outbox (topic, message_key, payload, headers)
-       SELECT t, k, substring($2::bytea FROM bo FOR bl), h
-       FROM ROWS FROM (jsonb_to_recordset($1::jsonb) AS (t text, k text, bo int, bl int, h jsonb))
-         WITH ORDINALITY
-       ORDER BY ordinality`,
-      [
-        JSON.stringify(
-          rows.map((r, i) => ({
-            t: r.topic,
-            k: r.key,
-            bo: payloads.offsets[i],
-            bl: payloads.lengths[i],
-            h: r.headers,
-          })),
-        ),
-        payloads.bytes,
-      ],
-    );
+    const described = rows.map((r) => ({ t: r.topic, k: r.key, h: r.headers, bl: r.value.length }));
+    for (const run of jsonRuns(described, (i) => rows[i].value.length)) {
+      // One JSON parameter rather than an array per column: pg escapes array elements one by one.
+      // Ids follow the order of `rows` (ORDER BY the ordinality): the relay publishes in id order.
+      // Each payload's offset in the run's bytes is the sum of the lengths before it.
+      await manager.query(
+        `INSERT INTO outbox (topic, message_key, payload, headers)
+         SELECT t, k, substring($2::bytea FROM (sum(bl) OVER (ORDER BY ordinality) - bl + 1)::int FOR bl), h
+         FROM ROWS FROM (jsonb_to_recordset($1::jsonb) AS (t text, k text, h jsonb, bl int)) WITH ORDINALITY
+         ORDER BY ordinality`,
+        [run.json, Buffer.concat(rows.slice(run.from, run.to).map((r) => r.value))],
+      );
+    }
   }
 
   /**

@@ -1,3 +1,4 @@
 export * from './database';
 export * from './persistence.module';
 export * from './byte-strings';
+export * from './json-runs';
