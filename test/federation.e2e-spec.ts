@@ -1,5 +1,6 @@
 import { Kafka, logLevel, Partitioners, Producer } from 'kafkajs';
 import { encodeBatch, encodeEvent, FederationEvent } from '@fed/contracts';
+import { STATEMENT_PARAM_BYTES } from '@fed/persistence';
 import { describeLifecycle } from './lifecycle.tests';
 import {
   acceptedEvent,
@@ -147,6 +148,7 @@ describe('the demo federation on real Kafka and PostgreSQL', () => {
     const cases = Array.from({ length: 120 }, (_v, i) =>
       filingBody({ formData: { line: i, note: '材料齐全'.repeat(200) } }),
     );
+    expect(Buffer.byteLength(JSON.stringify(cases))).toBeGreaterThan(STATEMENT_PARAM_BYTES);
     const res = await postJson<{ items: CaseView[] }>(url(community, '/api/v1/cases/batch'), { cases });
     expect(res.status).toBe(201);
     expect(res.body.items.map((c) => c.formData)).toEqual(cases.map((c) => c.formData));

@@ -17,6 +17,7 @@ import {
   TEST_ITEM,
   uniqueNamespace,
 } from '@fed/testing';
+import { STATEMENT_PARAM_BYTES } from '@fed/persistence';
 import { federationNodeImports } from './federation-node';
 import { ReferenceRepository } from './reference.repository';
 import { ReplicaService } from './replica.service';
@@ -116,7 +117,7 @@ describe('ReplicaService (district, real PostgreSQL and Kafka)', () => {
   });
 
   it('applies a batch too large for one statement whole: every case, envelope and relayed copy exact', async () => {
-    // 300 cases of about 2 KB each: several runs of STATEMENT_PARAM_BYTES per table, one transaction.
+    // 300 cases of about 5 KB each: several runs of STATEMENT_PARAM_BYTES per table, one transaction.
     const messages = Array.from({ length: 300 }, (_v, i) => {
       const event = filedEvent(newCaseNo(COMMUNITY));
       if (event.body.type === CASE_FILED)
@@ -124,6 +125,7 @@ describe('ReplicaService (district, real PostgreSQL and Kafka)', () => {
       return inbound(event, COMMUNITY, up());
     });
     const caseNos = messages.map((m) => m.event.caseNo);
+    expect(messages.reduce((n, m) => n + m.raw.length, 0)).toBeGreaterThan(2 * STATEMENT_PARAM_BYTES);
     await replica.applyBatch({ events: messages, references: [], rejects: [] });
 
     const stored = await db.query<{ case_no: string; form_data: { line: number }; envelope: Buffer }[]>(

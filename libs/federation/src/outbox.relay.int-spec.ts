@@ -2,7 +2,7 @@ import { INestApplicationContext } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { DatabaseHealth, PersistenceModule } from '@fed/persistence';
+import { DatabaseHealth, PersistenceModule, STATEMENT_PARAM_BYTES } from '@fed/persistence';
 import { PlatformModule } from '@fed/platform';
 import {
   collect,
@@ -104,6 +104,7 @@ describe('OutboxRelay (real PostgreSQL and Kafka)', () => {
       ...row(`big-${i % 7}`, i),
       value: Buffer.concat([Buffer.from(`big-${i % 7}#${i}#`), randomBytes(1000)]),
     }));
+    expect(rows.reduce((n, r) => n + r.value.length, 0)).toBeGreaterThan(2 * STATEMENT_PARAM_BYTES);
     const stored = await db
       .transaction(async (m) => {
         await outbox.append(m, rows);

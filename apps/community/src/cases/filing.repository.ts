@@ -28,9 +28,10 @@ export interface FiledCase {
 export class FilingRepository {
   private block?: Promise<{ next: number; end: number }>;
   /**
-   * Filings, single or bulk, that arrive while a statement runs share the next one (group commit):
-   * one set of statements, one commit and one run of the statistics triggers for all of them. A
-   * shared statement that fails is retried filing by filing, so one request's fault fails no other.
+   * Filings, single or bulk, that arrive while a filing transaction runs share the next one (group
+   * commit): one set of statements (one per run of STATEMENT_PARAM_BYTES) and one commit for all of
+   * them. A shared transaction that fails is retried filing by filing, so one request's fault fails
+   * no other.
    */
   private readonly batcher = new MicroBatcher<FiledCase[]>((groups) => this.insertMany(groups.flat()), {
     maxWeight: 2000,
