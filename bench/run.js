@@ -1635,29 +1635,21 @@ function printReport(result) {
         ]
       : []),
   ];
+  /** `label value<unit>, ...` of [label, value] pairs. */
+  const listed = (entries, unit = '') => entries.map(([k, v]) => `${k} ${v}${unit}`).join(', ');
   const cpuLines = (c, events) => {
-    const perEvent = perEventByTier(c.cpuSeconds ?? {}, events, 1e6);
-    const faultsPerKEvents = perEventByTier(c.minorFaults ?? {}, events, 1000);
-    const cpu = Object.entries(c.cpuPercentOfOneCore)
-      .filter(([, v]) => v >= 3)
-      .map(([k, v]) => `${k} ${v}%`)
-      .join(', ');
-    const others = Object.entries(c.topOtherProcesses)
-      .slice(0, 3)
-      .map(([k, v]) => `${k} ${v}%`)
-      .join(', ');
+    const cpu = listed(
+      Object.entries(c.cpuPercentOfOneCore).filter(([, v]) => v >= 3),
+      '%',
+    );
+    const others = listed(Object.entries(c.topOtherProcesses).slice(0, 3), '%');
     return [
       `  CPU: machine ${c.machineBusyPercent}% busy (${c.cores} cores); bench stack ${c.benchStackPercentOfOneCore}% of one core, ` +
         `other processes ${c.otherProcessesPercentOfOneCore}%${others ? ` (${others})` : ''}`,
       `  CPU of the bench stack, % of one core: ${cpu}`,
-      `  CPU per event, µs: ${Object.entries(perEvent)
-        .map(([k, v]) => `${k} ${v}`)
-        .join(', ')}`,
-      `  minor page faults per 1,000 events (not counting the load generator): ${Object.entries(
-        faultsPerKEvents,
-      )
-        .map(([k, v]) => `${k} ${v}`)
-        .join(', ')}`,
+      `  CPU per event, µs: ${listed(Object.entries(perEventByTier(c.cpuSeconds ?? {}, events, 1e6)))}`,
+      '  minor page faults per 1,000 events (not counting the load generator): ' +
+        listed(Object.entries(perEventByTier(c.minorFaults ?? {}, events, 1000))),
     ];
   };
   for (const r of result.runs) {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { FederationEvent } from '@fed/contracts';
-import { byteStrings, jsonRuns } from '@fed/persistence';
+import { byteStrings, jsonRuns, runValues, VALUE_OFFSET_SQL } from '@fed/persistence';
 import { CurrentCase } from './case.fold';
 import { CASE_COLUMNS, CaseRow, rowToSnapshot, caseRowRuns, UPSERT_CASES_SQL } from './case.row';
 
@@ -105,14 +105,14 @@ export class ReplicaRepository {
       a: event.occurredAt.toISOString(),
       bl: raw.length,
     }));
-    for (const run of jsonRuns(rows, (i) => events[i].raw.length)) {
-      // Each envelope's offset in the run's bytes is the sum of the lengths before it.
+    const envelopes = events.map((e) => e.raw);
+    for (const run of jsonRuns(rows, envelopes)) {
       await m.query(
         `INSERT INTO case_event (case_no, version, event_id, event_type, origin_node, occurred_at, envelope)
-         SELECT c, v, e, t, o, a, substring($2::bytea FROM (sum(bl) OVER (ORDER BY ordinality) - bl + 1)::int FOR bl)
+         SELECT c, v, e, t, o, a, substring($2::bytea FROM ${VALUE_OFFSET_SQL} FOR bl)
          FROM ROWS FROM (jsonb_to_recordset($1::jsonb)
            AS (c text, v int, e uuid, t text, o text, a timestamptz, bl int)) WITH ORDINALITY`,
-        [run.json, Buffer.concat(events.slice(run.from, run.to).map((e) => e.raw))],
+        [run.json, runValues(run, envelopes)],
       );
     }
   }

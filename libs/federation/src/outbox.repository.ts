@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { jsonRuns } from '@fed/persistence';
+import { jsonRuns, runValues, VALUE_OFFSET_SQL } from '@fed/persistence';
 import { OutgoingMessage } from './kafka.adapter';
 
 /** A row to append to the outbox, in the caller's transaction. */
@@ -24,16 +24,16 @@ export class OutboxRepository {
    */
   async append(manager: EntityManager, rows: OutboxRow[]): Promise<void> {
     const described = rows.map((r) => ({ t: r.topic, k: r.key, h: r.headers, bl: r.value.length }));
-    for (const run of jsonRuns(described, (i) => rows[i].value.length)) {
+    const payloads = rows.map((r) => r.value);
+    for (const run of jsonRuns(described, payloads)) {
       // One JSON parameter rather than an array per column: pg escapes array elements one by one.
       // Ids follow the order of `rows` (ORDER BY the ordinality): the relay publishes in id order.
-      // Each payload's offset in the run's bytes is the sum of the lengths before it.
       await manager.query(
         `INSERT INTO outbox (topic, message_key, payload, headers)
-         SELECT t, k, substring($2::bytea FROM (sum(bl) OVER (ORDER BY ordinality) - bl + 1)::int FOR bl), h
+         SELECT t, k, substring($2::bytea FROM ${VALUE_OFFSET_SQL} FOR bl), h
          FROM ROWS FROM (jsonb_to_recordset($1::jsonb) AS (t text, k text, h jsonb, bl int)) WITH ORDINALITY
          ORDER BY ordinality`,
-        [run.json, Buffer.concat(rows.slice(run.from, run.to).map((r) => r.value))],
+        [run.json, runValues(run, payloads)],
       );
     }
   }

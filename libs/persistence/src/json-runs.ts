@@ -23,9 +23,16 @@ export interface JsonRun {
 const FIRST_RUN_ROWS = 32;
 
 /**
- * Splits rows into consecutive runs, each one JSON array whose size in UTF-8, with `extraBytes` of
- * each of its rows (binary values sent beside the JSON), stays within `maxBytes`; a row larger than
- * that alone is a run of its own. No rows, no runs.
+ * Where a row's byte string starts in its run's `runValues`, in SQL: the sum of the lengths before it
+ * (each row's JSON carries its value's length as `bl`; the FROM item is `WITH ORDINALITY`). The value
+ * itself: `substring($n::bytea FROM ${VALUE_OFFSET_SQL} FOR bl)`.
+ */
+export const VALUE_OFFSET_SQL = '(sum(bl) OVER (ORDER BY ordinality) - bl + 1)::int';
+
+/**
+ * Splits rows into consecutive runs, each one JSON array whose size in UTF-8, with the byte strings
+ * `values` of its rows (sent beside the JSON as one binary parameter, `runValues`), stays within
+ * `maxBytes`; a row larger than that alone is a run of its own. No rows, no runs.
  *
  * Each run is one `JSON.stringify` of its rows: in a profile of a district under bulk filing, one call
  * per row cost four times as much CPU as one per array. How many rows a run takes is estimated from
@@ -34,13 +41,13 @@ const FIRST_RUN_ROWS = 32;
  */
 export function jsonRuns(
   rows: readonly object[],
-  extraBytes: (index: number) => number = () => 0,
+  values: readonly Uint8Array[] = [],
   maxBytes = STATEMENT_PARAM_BYTES,
 ): JsonRun[] {
   const runs: JsonRun[] = [];
   const sizeOf = (json: string, from: number, to: number): number => {
     let bytes = Buffer.byteLength(json);
-    for (let i = from; i < to; i++) bytes += extraBytes(i);
+    for (let i = from; i < to && i < values.length; i++) bytes += values[i].length;
     return bytes;
   };
   /** Rows that should fill `share` of the bound, judging by `n` rows of `bytes`. */
@@ -62,4 +69,9 @@ export function jsonRuns(
     from = to;
   }
   return runs;
+}
+
+/** The byte strings of a run's rows end to end: the binary parameter beside its JSON. */
+export function runValues(run: JsonRun, values: readonly Uint8Array[]): Buffer {
+  return Buffer.concat(values.slice(run.from, run.to));
 }

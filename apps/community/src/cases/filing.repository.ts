@@ -3,7 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { CaseSnapshot, FederationEvent } from '@fed/contracts';
 import { caseRow, caseRows } from '@fed/cases';
 import { OutboxRow } from '@fed/federation';
-import { JsonRun, jsonRuns } from '@fed/persistence';
+import { JsonRun, jsonRuns, runValues, VALUE_OFFSET_SQL } from '@fed/persistence';
 import { MicroBatcher } from '@fed/platform';
 import { CASE_NO_BLOCK } from './case-number';
 
@@ -80,19 +80,19 @@ export class FilingRepository {
       row.bl = c.raw.length;
       return row;
     });
-    const runs = jsonRuns(rows, (i) => cases[i].raw.length);
-    if (runs.length === 1) return this.insertRun(this.dataSource.manager, runs[0], cases);
+    const envelopes = cases.map((c) => c.raw);
+    const runs = jsonRuns(rows, envelopes);
+    // One statement is atomic by itself: no BEGIN and COMMIT round trips for the common case.
+    if (runs.length === 1) return this.insertRun(this.dataSource.manager, runs[0], envelopes);
     await this.dataSource.transaction(async (m) => {
-      for (const run of runs) await this.insertRun(m, run, cases);
+      for (const run of runs) await this.insertRun(m, run, envelopes);
     });
   }
 
-  private async insertRun(m: EntityManager, run: JsonRun, cases: FiledCase[]): Promise<void> {
-    // The run's envelopes end to end; each row's offset is the sum of the lengths before it.
-    const envelopes = Buffer.concat(cases.slice(run.from, run.to).map((c) => c.raw));
+  private async insertRun(m: EntityManager, run: JsonRun, envelopes: Buffer[]): Promise<void> {
     await m.query(
       `WITH t AS MATERIALIZED (
-         SELECT *, (sum(bl) OVER (ORDER BY ordinality) - bl + 1)::int AS bo
+         SELECT *, ${VALUE_OFFSET_SQL} AS bo
          FROM ${caseRows(1, 'event_id uuid, event_type text, name text, id_number text, phone text, topic text, headers jsonb, bl int')}),
        new_case AS (
          INSERT INTO case_record (case_no, version, community_code, district_code, city_code, item_code, channel,
@@ -110,7 +110,7 @@ export class FilingRepository {
          SELECT case_no, name, id_number, phone FROM t)
        INSERT INTO outbox (topic, message_key, payload, headers)
        SELECT topic, case_no, substring($2::bytea FROM bo FOR bl), headers FROM t ORDER BY ordinality`,
-      [run.json, envelopes],
+      [run.json, runValues(run, envelopes)],
     );
   }
 
