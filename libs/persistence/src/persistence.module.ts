@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { HealthCheck, NodeConfig } from '@fed/platform';
 import { ensureDatabase } from './database';
+import { TypeOrmJsonLogger } from './typeorm-logger';
 import { FederationSchema1764140000000 } from './migrations/1764140000000-federation-schema';
 import { LifecycleAndReferenceData1764300000000 } from './migrations/1764300000000-lifecycle-and-reference-data';
 import { BackfillLegacyCases1764300000001 } from './migrations/1764300000001-backfill-legacy-cases';
@@ -54,7 +55,7 @@ export class PersistenceModule {
               migrations: MIGRATIONS,
               migrationsRun: true,
               synchronize: false,
-              logging: ['error', 'migration'],
+              logger: new TypeOrmJsonLogger(),
               applicationName: `fed-${config.node.code}`,
               extra: { max: 10 },
             };
