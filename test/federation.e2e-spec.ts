@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Kafka, logLevel, Partitioners, Producer } from 'kafkajs';
 import { encodeBatch, encodeEvent, FederationEvent } from '@fed/contracts';
 import { STATEMENT_PARAM_BYTES } from '@fed/persistence';
@@ -10,6 +11,7 @@ import {
   CaseView,
   CITY,
   COMMUNITIES,
+  cutDatabaseConnections,
   DISTRICTS,
   districtOf,
   historyAt,
@@ -394,6 +396,54 @@ describe('the demo federation on real Kafka and PostgreSQL', () => {
       );
       return status.body.sources.find((s) => s.node === origin)?.eventsApplied ?? 0;
     };
+    /** Files `n` cases at `community`, 10 at a time, each answered 201; their numbers go to `filed`. */
+    const fileCasesAt = async (community: string, n: number, filed: string[]) => {
+      for (let i = 0; i < n; i += 10) {
+        const batch = await Promise.all(
+          Array.from({ length: 10 }, () =>
+            postJson<{ caseNo: string }>(url(community, '/api/v1/cases'), filingBody()),
+          ),
+        );
+        for (const res of batch) {
+          expect(res.status).toBe(201);
+          filed.push(res.body.caseNo);
+        }
+      }
+    };
+
+    it('loses nothing and counts nothing twice when the databases of the district and the city drop every connection while cases flow', async () => {
+      // The other district than the kill test below, which restarts 150204 and the city.
+      const community = '150202001001';
+      const before = {
+        district: await appliedFrom('150202', community),
+        city: await appliedFrom(CITY, community),
+      };
+      const filed: string[] = [];
+      const fileCases = (n: number) => fileCasesAt(community, n, filed);
+
+      await fileCases(20);
+      // Every 150 ms for 3 s, while the community files on: applies, relays and their commits cut
+      // mid-way, retried on new connections.
+      let cut = 0;
+      const filing = fileCases(100);
+      for (let i = 0; i < 20; i++) {
+        cut += await cutDatabaseConnections([node('150202'), node(CITY)]);
+        await new Promise((r) => setTimeout(r, 150));
+      }
+      await filing;
+      expect(cut).toBeGreaterThan(0);
+
+      await eventually(
+        async () => ((await appliedFrom(CITY, community)) >= before.city + filed.length ? true : undefined),
+        { what: `all ${filed.length} cases applied at the city`, timeoutMs: 45000 },
+      );
+      expect(await appliedFrom('150202', community)).toBe(before.district + filed.length);
+      expect(await appliedFrom(CITY, community)).toBe(before.city + filed.length);
+      for (const caseNo of filed) {
+        expect((await historyAt(CITY, caseNo)).map((e) => e.version)).toEqual([1]);
+        expect((await historyAt('150202', caseNo)).map((e) => e.version)).toEqual([1]);
+      }
+    });
 
     it('loses nothing and counts nothing twice when the district and the city are killed while cases flow', async () => {
       const community = '150204001002';
@@ -404,19 +454,7 @@ describe('the demo federation on real Kafka and PostgreSQL', () => {
         city: await appliedFrom(CITY, community),
       };
       const filed: string[] = [];
-      const fileCases = async (n: number) => {
-        for (let i = 0; i < n; i += 10) {
-          const batch = await Promise.all(
-            Array.from({ length: 10 }, () =>
-              postJson<{ caseNo: string }>(url(community, '/api/v1/cases'), filingBody()),
-            ),
-          );
-          for (const res of batch) {
-            expect(res.status).toBe(201);
-            filed.push(res.body.caseNo);
-          }
-        }
-      };
+      const fileCases = (n: number) => fileCasesAt(community, n, filed);
 
       await fileCases(40);
       killNode(district.pid); // while it is applying and relaying what was just filed
@@ -438,6 +476,24 @@ describe('the demo federation on real Kafka and PostgreSQL', () => {
       for (const caseNo of filed) {
         const history = await historyAt(CITY, caseNo);
         expect(history.map((e) => e.version)).toEqual([1]);
+      }
+    });
+
+    it('every node logged one JSON object per line, through the cut connections and the kills', () => {
+      for (const n of testEnv.nodes) {
+        const lines = readFileSync(n.logFile, 'utf8')
+          .split('\n')
+          .filter((line) => line.length > 0);
+        const notJson = lines.filter((line) => {
+          try {
+            const value: unknown = JSON.parse(line);
+            return typeof value !== 'object' || value === null;
+          } catch {
+            return true;
+          }
+        });
+        expect({ node: n.code, notJson: notJson.slice(0, 3) }).toEqual({ node: n.code, notJson: [] });
+        expect(lines.length).toBeGreaterThan(0);
       }
     });
   });

@@ -1,5 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { openSync, closeSync } from 'node:fs';
+import { Client } from 'pg';
 import { testEnv, TestNode } from './test-env';
 
 /** A node process this test started again after killing the original. */
@@ -48,4 +49,23 @@ export async function stopRestartedNodes(): Promise<void> {
     ),
   );
   restarted.clear();
+}
+
+/**
+ * Ends every connection of the nodes' databases at the server, as a database restart or a failover
+ * does: pooled connections idle or mid-transaction alike. Returns how many were ended.
+ */
+export async function cutDatabaseConnections(nodes: TestNode[]): Promise<number> {
+  const admin = new Client({ connectionString: `${testEnv.pgServerUrl.replace(/\/$/, '')}/postgres` });
+  await admin.connect();
+  try {
+    const { rows } = await admin.query<{ n: number }>(
+      `SELECT count(*) FILTER (WHERE pg_terminate_backend(pid))::int AS n
+       FROM pg_stat_activity WHERE datname = ANY($1) AND pid <> pg_backend_pid()`,
+      [nodes.map((n) => new URL(n.databaseUrl).pathname.slice(1))],
+    );
+    return rows[0].n;
+  } finally {
+    await admin.end();
+  }
 }
