@@ -445,6 +445,51 @@ describe('the demo federation on real Kafka and PostgreSQL', () => {
       }
     });
 
+    it('loses nothing and counts nothing twice when a community is killed while it files and relays', async () => {
+      const code = '150202002003';
+      const community = node(code);
+      const casesAt = async () =>
+        (await getJson<{ total: number }>(url(code, '/api/v1/cases?page=1&pageSize=1'))).body.total;
+      const before = {
+        community: await casesAt(),
+        district: await appliedFrom('150202', code),
+        city: await appliedFrom(CITY, code),
+      };
+      // 60 filings at once; the process dies while it commits them and relays the committed ones. A
+      // filing in flight gets no answer: it may or may not have been committed.
+      const inFlight = Promise.allSettled(
+        Array.from({ length: 60 }, () =>
+          postJson<{ caseNo: string }>(url(code, '/api/v1/cases'), filingBody()),
+        ),
+      );
+      await new Promise((r) => setTimeout(r, 150));
+      killNode(community.pid);
+      const filed: string[] = [];
+      for (const r of await inFlight) {
+        if (r.status === 'fulfilled' && r.value.status === 201) filed.push(r.value.body.caseNo);
+      }
+
+      restartNode(community);
+      await eventually(
+        async () => ((await getJson(url(code, '/health'))).status === 200 ? true : undefined),
+        { what: `community ${code} ready again`, timeoutMs: 60000 },
+      );
+      await fileCasesAt(code, 20, filed);
+
+      // Every case the community holds, answered or not, reaches the district and the city once.
+      const committed = (await casesAt()) - before.community;
+      expect(committed).toBeGreaterThanOrEqual(filed.length);
+      await eventually(
+        async () => ((await appliedFrom(CITY, code)) >= before.city + committed ? true : undefined),
+        { what: `all ${committed} cases applied at the city`, timeoutMs: 45000 },
+      );
+      expect(await appliedFrom('150202', code)).toBe(before.district + committed);
+      expect(await appliedFrom(CITY, code)).toBe(before.city + committed);
+      for (const caseNo of filed) {
+        expect((await historyAt(CITY, caseNo)).map((e) => e.version)).toEqual([1]);
+      }
+    });
+
     it('loses nothing and counts nothing twice when the district and the city are killed while cases flow', async () => {
       const community = '150204001002';
       const district = node('150204');
