@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Kafka, logLevel, Partitioners, Producer } from 'kafkajs';
 import { encodeBatch, encodeEvent, FederationEvent } from '@fed/contracts';
@@ -272,6 +273,81 @@ describe('the demo federation on real Kafka and PostgreSQL', () => {
     );
   });
 
+  describe('filing with an Idempotency-Key', () => {
+    const community = '150204003001';
+    type Filed = { caseNo: string; queryCode: string; applicantPersonal: { idNumber: string } };
+    const file = (body: unknown, key: string, path = '/api/v1/cases') =>
+      postJson<Filed & { items: Filed[] }>(url(community, path), body, { 'idempotency-key': key });
+
+    it('a repeat files nothing new and answers as the first did, query code included', async () => {
+      const key = randomUUID();
+      const body = filingBody();
+      const before = await total(community);
+      const first = await file(body, key);
+      expect(first.status).toBe(201);
+      expect(first.headers?.get('idempotent-replayed')).toBeNull();
+      // A clerk's retry after a timeout, and two more clicks at once.
+      const again = await Promise.all([file(body, key), file(body, key), file(body, key)]);
+      for (const res of again) {
+        expect(res.status).toBe(201);
+        expect(res.headers?.get('idempotent-replayed')).toBe('true');
+        expect(res.body).toEqual(first.body);
+      }
+      expect(await total(community)).toBe(before + 1);
+      await awaitCase(CITY, first.body.caseNo);
+      expect((await historyAt(CITY, first.body.caseNo)).map((e) => e.version)).toEqual([1]);
+    });
+
+    it('the same key sent at once from several places files one case', async () => {
+      const key = randomUUID();
+      const body = filingBody();
+      const before = await total(community);
+      const answers = await Promise.all(Array.from({ length: 8 }, () => file(body, key)));
+      expect(answers.map((a) => a.status)).toEqual(Array(8).fill(201));
+      expect(new Set(answers.map((a) => a.body.caseNo)).size).toBe(1);
+      expect(answers.filter((a) => a.headers?.get('idempotent-replayed') === null)).toHaveLength(1);
+      expect(await total(community)).toBe(before + 1);
+    });
+
+    it('a bulk filing repeated files its cases once', async () => {
+      const key = randomUUID();
+      const body = { cases: [filingBody(), filingBody(), filingBody()] };
+      const before = await total(community);
+      const first = await file(body, key, '/api/v1/cases/batch');
+      const again = await file(body, key, '/api/v1/cases/batch');
+      expect([first.status, again.status]).toEqual([201, 201]);
+      expect(again.body).toEqual(first.body);
+      expect(first.body.items).toHaveLength(3);
+      expect(await total(community)).toBe(before + 3);
+    });
+
+    it('a key reused for another request: 422 with the reason, nothing filed', async () => {
+      const key = randomUUID();
+      const first = await file(filingBody(), key);
+      expect(first.status).toBe(201);
+      const before = await total(community);
+      const other = await file(filingBody(), key);
+      expect(other.status).toBe(422);
+      expect(other.body).toMatchObject({ code: 'idempotency_key_reused' });
+      const batch = await file({ cases: [filingBody()] }, key, '/api/v1/cases/batch');
+      expect(batch.status).toBe(422);
+      expect(await total(community)).toBe(before);
+    });
+
+    it.each([
+      ['empty', ''],
+      ['too long', 'k'.repeat(129)],
+      ['with a space', 'my key'],
+      ['not ASCII', 'clé-0001'],
+    ])('a key %s: 400 naming the header, nothing filed', async (_what, key) => {
+      const before = await total(community);
+      const res = await file(filingBody(), key);
+      expect(res.status).toBe(400);
+      expect(JSON.stringify(res.body)).toContain('Idempotency-Key');
+      expect(await total(community)).toBe(before);
+    });
+  });
+
   describe('bad input at the community API changes nothing', () => {
     const community = '150202001001';
 
@@ -448,10 +524,8 @@ describe('the demo federation on real Kafka and PostgreSQL', () => {
     it('loses nothing and counts nothing twice when a community is killed while it files and relays', async () => {
       const code = '150202002003';
       const community = node(code);
-      const casesAt = async () =>
-        (await getJson<{ total: number }>(url(code, '/api/v1/cases?page=1&pageSize=1'))).body.total;
       const before = {
-        community: await casesAt(),
+        community: await total(code),
         district: await appliedFrom('150202', code),
         city: await appliedFrom(CITY, code),
       };
@@ -477,7 +551,7 @@ describe('the demo federation on real Kafka and PostgreSQL', () => {
       await fileCasesAt(code, 20, filed);
 
       // Every case the community holds, answered or not, reaches the district and the city once.
-      const committed = (await casesAt()) - before.community;
+      const committed = (await total(code)) - before.community;
       expect(committed).toBeGreaterThanOrEqual(filed.length);
       await eventually(
         async () => ((await appliedFrom(CITY, code)) >= before.city + committed ? true : undefined),

@@ -14,6 +14,7 @@ import { SupervisionTickets1764400000003 } from './migrations/1764400000003-supe
 import { StatisticsTuning1764400000004 } from './migrations/1764400000004-statistics-tuning';
 import { StatisticsLock1764400000005 } from './migrations/1764400000005-statistics-lock';
 import { PackedMessages1764500000000 } from './migrations/1764500000000-packed-messages';
+import { FilingRequests1764600000000 } from './migrations/1764600000000-filing-requests';
 
 /** The replica schema's migrations, in order. Never rewrite one that has landed; add a new one. */
 export const MIGRATIONS = [
@@ -27,6 +28,7 @@ export const MIGRATIONS = [
   StatisticsTuning1764400000004,
   StatisticsLock1764400000005,
   PackedMessages1764500000000,
+  FilingRequests1764600000000,
 ];
 
 @Injectable()

@@ -1,22 +1,64 @@
-import { Body, Controller, HttpCode, HttpStatus, Post } from '@nestjs/common';
+import {
+  BadRequestException,
+  Body,
+  Controller,
+  Headers,
+  HttpCode,
+  HttpStatus,
+  Post,
+  Res,
+} from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import { FileCaseBatchDto, FileCaseDto } from './filing.dto';
-import { FilingService } from './filing.service';
+import { FilingAnswer, FilingService } from './filing.service';
+import { IDEMPOTENCY_KEY } from './idempotency';
 
 @Controller('api/v1/cases')
 export class FilingController {
   constructor(private readonly filing: FilingService) {}
 
-  /** Files a case at this community (收件). */
+  /**
+   * Files a case at this community (收件). With an `Idempotency-Key` header, sending the same request
+   * again files nothing new and answers as the first time, marked `Idempotent-Replayed: true`.
+   */
   @Post()
   @HttpCode(HttpStatus.CREATED)
-  file(@Body() dto: FileCaseDto) {
-    return this.filing.file(dto);
+  async file(
+    @Body() dto: FileCaseDto,
+    @Headers('idempotency-key') key: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    return answer(reply, await this.filing.file(dto, checkedKey(key)));
   }
 
   /** Files up to 500 cases at once, all or none; the answer lists them in the order given. */
   @Post('batch')
   @HttpCode(HttpStatus.CREATED)
-  async fileMany(@Body() dto: FileCaseBatchDto) {
-    return { items: await this.filing.fileMany(dto.cases) };
+  async fileMany(
+    @Body() dto: FileCaseBatchDto,
+    @Headers('idempotency-key') key: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    return answer(reply, await this.filing.fileMany(dto.cases, checkedKey(key)));
   }
+}
+
+function checkedKey(key: string | undefined): string | undefined {
+  if (key === undefined || IDEMPOTENCY_KEY.test(key)) return key;
+  throw new BadRequestException({
+    statusCode: 400,
+    error: 'Bad Request',
+    message: 'validation failed',
+    errors: [
+      {
+        field: 'Idempotency-Key (header)',
+        messages: ['Idempotency-Key must be 1 to 128 visible ASCII characters (a UUID, say)'],
+      },
+    ],
+  });
+}
+
+function answer<T>(reply: FastifyReply, { body, replayed }: FilingAnswer<T>): T {
+  if (replayed) void reply.header('idempotent-replayed', 'true');
+  return body;
 }

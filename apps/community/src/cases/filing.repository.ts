@@ -13,6 +13,20 @@ export interface ApplicantPersonal {
   phone: string;
 }
 
+/** A filing sent with an Idempotency-Key, stored with its cases (see idempotency.ts). */
+export interface FilingRequestRow {
+  keyHash: Buffer;
+  requestHash: Buffer;
+  /** The answer, sealed with the client's key. */
+  response: Buffer;
+}
+
+/** One filing's cases (one, or a bulk's) and, when it carried a key, its request. */
+export interface Filing {
+  cases: FiledCase[];
+  request?: FilingRequestRow;
+}
+
 /** A new case with everything written with it. */
 export interface FiledCase {
   snapshot: CaseSnapshot;
@@ -33,9 +47,9 @@ export class FilingRepository {
    * them. A shared transaction that fails is retried filing by filing, so one request's fault fails
    * no other.
    */
-  private readonly batcher = new MicroBatcher<FiledCase[]>((groups) => this.insertMany(groups.flat()), {
+  private readonly batcher = new MicroBatcher<Filing>((filings) => this.insertMany(filings), {
     maxWeight: 2000,
-    weight: (cases) => cases.length,
+    weight: (filing) => filing.cases.length,
     retryAlone: true,
   });
 
@@ -51,21 +65,42 @@ export class FilingRepository {
     }
   }
 
-  /** Stores a new case with its first event, the applicant's personal data and the outbox row, atomically. */
-  insert(c: FiledCase): Promise<void> {
-    return this.batcher.add([c]);
+  /**
+   * Stores a filing's cases, each with its first event, the applicant's personal data and the outbox
+   * row, and its request when it carried a key: all of it or none. A key stored already fails it with
+   * a unique violation on pk_filing_request (isRepeatedKey).
+   */
+  insert(filing: Filing): Promise<void> {
+    return this.batcher.add(filing);
   }
 
-  /** Stores several new cases in one transaction: all of them or none. */
-  insertAll(cases: FiledCase[]): Promise<void> {
-    return this.batcher.add(cases);
+  /** The request stored under a key's hash, if any. */
+  async findRequest(keyHash: Buffer): Promise<FilingRequestRow | undefined> {
+    const [row] = await this.dataSource.query<{ request_hash: Buffer; response: Buffer }[]>(
+      `SELECT request_hash, response FROM filing_request WHERE key_hash = $1`,
+      [keyHash],
+    );
+    return row && { keyHash, requestHash: row.request_hash, response: row.response };
+  }
+
+  /** Forgets the requests stored before `before`; returns how many. */
+  async forgetRequests(before: Date): Promise<number> {
+    // Counted in a SELECT: TypeORM answers a bare DELETE with [rows, count], not the rows.
+    const [row] = await this.dataSource.query<{ n: number }[]>(
+      `WITH gone AS (DELETE FROM filing_request WHERE created_at < $1 RETURNING 1)
+       SELECT count(*)::int AS n FROM gone`,
+      [before],
+    );
+    return row.n;
   }
 
   /**
    * All of them in one transaction: each case with its event, personal data and outbox row, in runs of
    * a few hundred kilobytes (STATEMENT_PARAM_BYTES), one statement per run.
    */
-  private async insertMany(cases: FiledCase[]): Promise<void> {
+  private async insertMany(filings: Filing[]): Promise<void> {
+    const cases = filings.length === 1 ? filings[0].cases : filings.flatMap((f) => f.cases);
+    const requests = filings.flatMap((f) => (f.request ? [f.request] : []));
     const rows = cases.map((c) => {
       // Fields added to the row rather than spread into a new object: the spread was 5 % of a
       // community's CPU under bulk filing.
@@ -83,8 +118,22 @@ export class FilingRepository {
     const envelopes = cases.map((c) => c.raw);
     const runs = jsonRuns(rows, envelopes);
     // One statement is atomic by itself: no BEGIN and COMMIT round trips for the common case.
-    if (runs.length === 1) return this.insertRun(this.dataSource.manager, runs[0], envelopes);
+    if (runs.length === 1 && requests.length === 0) {
+      return this.insertRun(this.dataSource.manager, runs[0], envelopes);
+    }
     await this.dataSource.transaction(async (m) => {
+      // The requests first: a repeated key fails the transaction before any case is written.
+      if (requests.length > 0) {
+        await m.query(
+          `INSERT INTO filing_request (key_hash, request_hash, response)
+           SELECT * FROM unnest($1::bytea[], $2::bytea[], $3::bytea[])`,
+          [
+            requests.map((r) => r.keyHash),
+            requests.map((r) => r.requestHash),
+            requests.map((r) => r.response),
+          ],
+        );
+      }
       for (const run of runs) await this.insertRun(m, run, envelopes);
     });
   }
@@ -121,4 +170,15 @@ export class FilingRepository {
     const start = Number(row.b) * CASE_NO_BLOCK;
     return { next: start, end: start + CASE_NO_BLOCK };
   }
+}
+
+/** Whether `e` is the unique violation of a key stored already (a repeated or concurrent request). */
+export function isRepeatedKey(e: unknown): boolean {
+  const err = e as {
+    code?: unknown;
+    constraint?: unknown;
+    driverError?: { code?: unknown; constraint?: unknown };
+  };
+  const pg = err.driverError ?? err;
+  return pg.code === '23505' && pg.constraint === 'pk_filing_request';
 }

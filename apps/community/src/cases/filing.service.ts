@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import {
   CASE_FILED,
@@ -9,22 +9,42 @@ import {
   ItemTerms,
 } from '@fed/contracts';
 import { HEADERS, OutboxRelay, Topics } from '@fed/federation';
-import { Metrics, NODE_CONFIG, NodeConfig } from '@fed/platform';
+import { DomainError, Metrics, NODE_CONFIG, NodeConfig } from '@fed/platform';
 import { CaseView, CatalogService, newQueryCode, queryCodeHash } from '@fed/cases';
 import { maskIdNumber, maskMobile, maskName } from './applicant.rules';
 import { formatCaseNo } from './case-number';
 import { FileCaseDto } from './filing.dto';
-import { ApplicantPersonal, FiledCase, FilingRepository } from './filing.repository';
+import {
+  ApplicantPersonal,
+  FiledCase,
+  FilingRepository,
+  FilingRequestRow,
+  isRepeatedKey,
+} from './filing.repository';
+import { IDEMPOTENCY_KEY_HOURS, keyHash, open, requestHash, seal } from './idempotency';
+
+/** How often keys past IDEMPOTENCY_KEY_HOURS are forgotten. */
+const FORGET_KEYS_EVERY_MS = 10 * 60 * 1000;
 
 export type FiledCaseView = CaseView & { applicantPersonal: ApplicantPersonal; queryCode: string };
+
+/** What a filing answers; `replayed` when it repeats an earlier request with the same Idempotency-Key. */
+export interface FilingAnswer<T> {
+  body: T;
+  replayed: boolean;
+}
+
+/** Seals a filing's answer into the request row stored with its cases (when it carried a key). */
+type RequestSealer<T> = ((answer: T) => FilingRequestRow) | undefined;
 
 /** Status of a case filed and not yet accepted (收件). */
 export const STATUS_SUBMITTED = 'submitted' as const;
 
 @Injectable()
-export class FilingService {
+export class FilingService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(FilingService.name);
   private readonly topic: string;
+  private forgetTimer?: NodeJS.Timeout;
 
   constructor(
     private readonly filings: FilingRepository,
@@ -38,29 +58,111 @@ export class FilingService {
     this.topic = new Topics(config.namespace).inbound(district);
   }
 
-  /** Files a case: stored here with its first event, and published to the district through the outbox. */
-  async file(dto: FileCaseDto): Promise<FiledCaseView> {
-    const item = await this.catalog.termsForFiling(dto.itemCode);
-    const filed = this.prepare(dto, item, new Date(), await this.filings.nextSequence());
-    await this.filings.insert(filed);
-    return this.filed([filed])[0];
+  onApplicationBootstrap(): void {
+    this.forgetTimer = setInterval(() => void this.forgetOldKeys(), FORGET_KEYS_EVERY_MS);
+    this.forgetTimer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.forgetTimer);
+  }
+
+  /** Forgets the Idempotency-Keys older than IDEMPOTENCY_KEY_HOURS, with the answers sealed under them. */
+  async forgetOldKeys(now = new Date()): Promise<number> {
+    try {
+      const forgotten = await this.filings.forgetRequests(
+        new Date(now.getTime() - IDEMPOTENCY_KEY_HOURS * 3600_000),
+      );
+      if (forgotten > 0) this.logger.log({ msg: 'idempotency keys forgotten', count: forgotten });
+      return forgotten;
+    } catch (e) {
+      this.logger.warn({ msg: 'idempotency keys not forgotten; will retry', err: (e as Error).message });
+      return 0;
+    }
+  }
+
+  /**
+   * Files a case: stored here with its first event, and published to the district through the outbox.
+   * With an Idempotency-Key, a repeat of the same request files nothing and answers as the first did.
+   */
+  file(dto: FileCaseDto, key?: string): Promise<FilingAnswer<FiledCaseView>> {
+    return this.once(key, 'POST /api/v1/cases', dto, async (sealer: RequestSealer<FiledCaseView>) => {
+      const item = await this.catalog.termsForFiling(dto.itemCode);
+      const filed = this.prepare(dto, item, new Date(), await this.filings.nextSequence());
+      const [view] = this.views([filed]);
+      await this.filings.insert({ cases: [filed], request: sealer?.(view) });
+      this.filed([filed]);
+      return view;
+    });
   }
 
   /**
    * Files several cases at once (a bulk import from an online channel, a station catching up on paper
-   * forms): all of them or, when the statement fails, none.
+   * forms): all of them or, when the statement fails, none. An Idempotency-Key works as for one case.
    */
-  async fileMany(dtos: FileCaseDto[]): Promise<FiledCaseView[]> {
-    const filedAt = new Date();
-    const items = new Map<string, ItemTerms>();
-    for (const code of new Set(dtos.map((d) => d.itemCode))) {
-      items.set(code, await this.catalog.termsForFiling(code));
+  fileMany(dtos: FileCaseDto[], key?: string): Promise<FilingAnswer<{ items: FiledCaseView[] }>> {
+    return this.once(
+      key,
+      'POST /api/v1/cases/batch',
+      dtos,
+      async (sealer: RequestSealer<{ items: FiledCaseView[] }>) => {
+        const filedAt = new Date();
+        const items = new Map<string, ItemTerms>();
+        for (const code of new Set(dtos.map((d) => d.itemCode))) {
+          items.set(code, await this.catalog.termsForFiling(code));
+        }
+        const sequences: number[] = [];
+        for (let i = 0; i < dtos.length; i++) sequences.push(await this.filings.nextSequence());
+        const cases = dtos.map((dto, i) =>
+          this.prepare(dto, items.get(dto.itemCode)!, filedAt, sequences[i]),
+        );
+        const answer = { items: this.views(cases) };
+        await this.filings.insert({ cases, request: sealer?.(answer) });
+        this.filed(cases);
+        return answer;
+      },
+    );
+  }
+
+  /**
+   * Runs a filing once per Idempotency-Key: a key seen before answers the stored answer (422 when it
+   * came with another request), a new one files and stores its answer with the cases, in the same
+   * transaction. Two requests with one key at the same moment: the second's transaction fails on the
+   * key, and it answers the first's.
+   */
+  private async once<T>(
+    key: string | undefined,
+    route: string,
+    body: unknown,
+    work: (sealer: RequestSealer<T>) => Promise<T>,
+  ): Promise<FilingAnswer<T>> {
+    if (key === undefined) return { body: await work(undefined), replayed: false };
+    const hash = keyHash(key);
+    const request = requestHash(route, body);
+    const earlier = async (): Promise<FilingAnswer<T> | undefined> => {
+      const stored = await this.filings.findRequest(hash);
+      if (!stored) return undefined;
+      if (!stored.requestHash.equals(request)) {
+        throw new DomainError(
+          'unprocessable',
+          'idempotency_key_reused',
+          'this Idempotency-Key came with another request before; a new request needs a new key',
+        );
+      }
+      this.logger.log({ msg: 'filing repeated; answered as before', route });
+      return { body: open<T>(key, stored.response), replayed: true };
+    };
+    const before = await earlier();
+    if (before) return before;
+    try {
+      const answer = await work((a) => ({ keyHash: hash, requestHash: request, response: seal(key, a) }));
+      return { body: answer, replayed: false };
+    } catch (e) {
+      if (!isRepeatedKey(e)) throw e;
+      const concurrent = await earlier();
+      if (concurrent) return concurrent;
+      throw e;
     }
-    const sequences: number[] = [];
-    for (let i = 0; i < dtos.length; i++) sequences.push(await this.filings.nextSequence());
-    const cases = dtos.map((dto, i) => this.prepare(dto, items.get(dto.itemCode)!, filedAt, sequences[i]));
-    await this.filings.insertAll(cases);
-    return this.filed(cases);
   }
 
   private prepare(dto: FileCaseDto, item: ItemTerms, filedAt: Date, sequence: number): FiledCase {
@@ -116,11 +218,22 @@ export class FilingService {
     };
   }
 
-  /** After the commit: wake the relay, count, log, and answer with the cases as stored. */
-  private filed(cases: FiledCase[]): FiledCaseView[] {
+  /** The cases as the filing answers them. */
+  private views(cases: FiledCase[]): FiledCaseView[] {
+    // The query code is told to the applicant once, here; only its hash is kept.
+    return cases.map(({ snapshot, personal, queryCode }) => ({
+      ...snapshot,
+      version: 1,
+      applicantPersonal: personal,
+      queryCode,
+    }));
+  }
+
+  /** After the commit: wake the relay, count and log. */
+  private filed(cases: FiledCase[]): void {
     this.relay.wake();
     this.metrics.casesFiled.inc(cases.length);
-    return cases.map(({ snapshot, personal, queryCode, event }) => {
+    for (const { snapshot, event } of cases) {
       this.logger.log({
         msg: 'case filed',
         caseNo: snapshot.caseNo,
@@ -128,8 +241,6 @@ export class FilingService {
         itemCode: snapshot.itemCode,
         channel: snapshot.channel,
       });
-      // The query code is told to the applicant once, here; only its hash is kept.
-      return { ...snapshot, version: 1, applicantPersonal: personal, queryCode };
-    });
+    }
   }
 }
