@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { QueryFailedError } from 'typeorm';
 import { JsonLogger } from './logger';
 
 /** A JsonLogger whose lines land in an array, parsed. */
@@ -70,5 +71,32 @@ describe('JsonLogger', () => {
     expect(lines).toEqual([
       expect.objectContaining({ context: 'FilingService', msg: 'case filed', caseNo: 'c-2' }),
     ]);
+  });
+
+  it("logs a failed query's error without its parameters, SQL or driver error, even as a cause", () => {
+    const { logger, lines } = capture();
+    const personal = ['王小明', '11010519491231002X', '13812345678'];
+    // What TypeORM throws when a statement fails, as a 500 reaches Nest's ExceptionsHandler.
+    const failed = () =>
+      new QueryFailedError(
+        'INSERT INTO case_applicant (case_no, name, id_number, phone) VALUES ($1, $2, $3, $4)',
+        ['1502020010012026112600000042', ...personal],
+        Object.assign(new Error('terminating connection due to administrator command'), {
+          code: '57P01',
+          parameters: personal,
+        }),
+      );
+    logger.error(failed(), 'ExceptionsHandler');
+    logger.warn({ msg: 'filing failed', err: failed() }, 'FilingService');
+    logger.error(new Error('filing failed', { cause: failed() }));
+
+    expect(lines).toHaveLength(3);
+    for (const line of lines) {
+      const text = JSON.stringify(line);
+      for (const datum of personal) expect(text).not.toContain(datum);
+      expect(text).not.toContain('INSERT INTO');
+      expect(text).toContain('terminating connection due to administrator command');
+    }
+    expect(lines[0]).toMatchObject({ err: { type: 'QueryFailedError', code: '57P01' } });
   });
 });

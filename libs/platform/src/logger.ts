@@ -2,6 +2,22 @@ import { LoggerService } from '@nestjs/common';
 import pino, { Logger as Pino } from 'pino';
 
 /**
+ * Properties of an error that carry data rather than a diagnosis: TypeORM's QueryFailedError holds the
+ * failed statement's SQL and parameters (applicants' names, ID numbers and phones, in runs of up to
+ * 192 KiB) and the driver's error with them. Logged errors leave them out, here and in their causes.
+ */
+export const ERROR_DATA_FIELDS = ['parameters', 'query', 'driverError'] as const;
+
+/** pino's error serializer without ERROR_DATA_FIELDS. */
+export function errorWithoutData(err: unknown): unknown {
+  if (!(err instanceof Error)) return err;
+  const out = pino.stdSerializers.err(err) as unknown as Record<string, unknown>;
+  for (const field of ERROR_DATA_FIELDS) delete out[field];
+  if (typeof out.cause === 'object' && out.cause !== null) out.cause = errorWithoutData(err.cause);
+  return out;
+}
+
+/**
  * Nest's LoggerService on pino: one JSON line per entry, bound to the node.
  * Pass an object as the message to add fields: `logger.log({ msg: 'case filed', caseNo })`.
  */
@@ -17,6 +33,7 @@ export class JsonLogger implements LoggerService {
         base: { pid: process.pid, ...bindings },
         timestamp: pino.stdTimeFunctions.isoTime,
         formatters: { level: (label) => ({ level: label }) },
+        serializers: { err: errorWithoutData },
       },
       stream ?? JsonLogger.stdout(),
     );
