@@ -45,6 +45,8 @@ export class FilingService implements OnApplicationBootstrap, OnApplicationShutd
   private readonly logger = new Logger(FilingService.name);
   private readonly topic: string;
   private forgetTimer?: NodeJS.Timeout;
+  /** Keyed filings under way here, by key hash: a repeat waits for the first instead of racing it. */
+  private readonly keysInFlight = new Map<string, Promise<void>>();
 
   constructor(
     private readonly filings: FilingRepository,
@@ -152,16 +154,30 @@ export class FilingService implements OnApplicationBootstrap, OnApplicationShutd
       this.logger.log({ msg: 'filing repeated; answered as before', route });
       return { body: open<T>(key, stored.response), replayed: true };
     };
-    const before = await earlier();
-    if (before) return before;
+    // A repeat arriving while the first is under way (a double click) waits for it, then answers from
+    // what it stored; it would otherwise fail the shared transaction it joined on the primary key.
+    const id = hash.toString('hex');
+    for (let pending = this.keysInFlight.get(id); pending; pending = this.keysInFlight.get(id)) {
+      await pending;
+    }
+    let done!: () => void;
+    this.keysInFlight.set(id, new Promise<void>((resolve) => (done = resolve)));
     try {
-      const answer = await work((a) => ({ keyHash: hash, requestHash: request, response: seal(key, a) }));
-      return { body: answer, replayed: false };
-    } catch (e) {
-      if (!isRepeatedKey(e)) throw e;
-      const concurrent = await earlier();
-      if (concurrent) return concurrent;
-      throw e;
+      const before = await earlier();
+      if (before) return before;
+      try {
+        const answer = await work((a) => ({ keyHash: hash, requestHash: request, response: seal(key, a) }));
+        return { body: answer, replayed: false };
+      } catch (e) {
+        // Another process of this community got there first (the primary key is the backstop).
+        if (!isRepeatedKey(e)) throw e;
+        const concurrent = await earlier();
+        if (concurrent) return concurrent;
+        throw e;
+      }
+    } finally {
+      this.keysInFlight.delete(id);
+      done();
     }
   }
 

@@ -1,4 +1,4 @@
-import { IDEMPOTENCY_KEY, keyHash, open, requestHash, seal } from './idempotency';
+import { canonicalJson, IDEMPOTENCY_KEY, keyHash, open, requestHash, seal } from './idempotency';
 
 describe('idempotent filing', () => {
   const answer = {
@@ -7,18 +7,25 @@ describe('idempotent filing', () => {
     applicant: { name: '王小明' },
   };
 
-  it('accepts a UUID or a station number as a key; refuses empty, long, spaced or non-ASCII ones', () => {
-    for (const ok of [
+  it('accepts a UUID or a long station number as a key; refuses short, long, spaced or non-ASCII ones', () => {
+    const good = [
       '0b7e6a56-3f43-4d8e-9a59-1b2f1c9d7e10',
-      'A',
       'station-07/2026-11-26#0042',
+      'x'.repeat(16),
       'x'.repeat(128),
-    ]) {
-      expect(IDEMPOTENCY_KEY.test(ok)).toBe(true);
-    }
-    for (const bad of ['', 'x'.repeat(129), 'has space', 'tab\there', '收件-1', 'line\n']) {
-      expect(IDEMPOTENCY_KEY.test(bad)).toBe(false);
-    }
+    ];
+    for (const key of good) expect(IDEMPOTENCY_KEY.test(key)).toBe(true);
+    const bad = [
+      '',
+      '0042',
+      'x'.repeat(15),
+      'x'.repeat(129),
+      'has a space in it',
+      'tab\there-0123456789',
+      '收件-0123456789abcdef',
+      'line-0123456789abcdef\n',
+    ];
+    for (const key of bad) expect(IDEMPOTENCY_KEY.test(key)).toBe(false);
   });
 
   it('opens a sealed answer with the same key only', () => {
@@ -45,6 +52,15 @@ describe('idempotent filing', () => {
     expect(keyHash('key-1').equals(keyHash('key-1'))).toBe(true);
     expect(keyHash('key-1').equals(keyHash('key-2'))).toBe(false);
     expect(keyHash('key-1').toString('latin1')).not.toContain('key-1');
+  });
+
+  it('takes a retry that writes the same body in another key order for the same request', () => {
+    const first = { itemCode: 'A', formData: { b: 1, a: [{ y: 2, x: 1 }] } };
+    const retry = { formData: { a: [{ x: 1, y: 2 }], b: 1 }, itemCode: 'A' };
+    expect(canonicalJson(retry)).toBe(canonicalJson(first));
+    expect(requestHash('/cases', retry).equals(requestHash('/cases', first))).toBe(true);
+    // arrays keep their order: it is part of the request
+    expect(canonicalJson({ a: [1, 2] })).not.toBe(canonicalJson({ a: [2, 1] }));
   });
 
   it('tells requests apart by route and body', () => {
