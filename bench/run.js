@@ -420,7 +420,9 @@ function procStat(pid) {
 /**
  * What this machine charges for taking fresh memory and for entering the kernel, measured by this
  * process: the µs of a minor page fault (touching a fresh 64 MiB mapping, divided by the faults it
- * took) and of an fstat call (a syscall through Node's binding), medians of 3. A page fault costs
+ * took) and of an fstat call (a syscall through Node's binding), medians of 3; at the start before
+ * the stack runs, at the end with it up and idle. With transparent huge pages always on, a fault
+ * would map 2 MiB and cost more (this machine has them on madvise only). A page fault costs
  * about 0.1-0.3 µs on bare metal; some virtual machines charge ten times or more, and the stack's CPU
  * per event follows (the report gives faults per event). Figures of two runs compare only with these
  * beside them.
@@ -431,10 +433,11 @@ function calibrate() {
   const faultRuns = [];
   const statRuns = [];
   for (let r = 0; r < 3; r++) {
+    // Above glibc's largest mmap threshold (32 MiB): a fresh mapping, every page faulted in once. Timed
+    // from after the allocation, which may set off a garbage collection of its own.
+    const buf = Buffer.allocUnsafeSlow(64 * 2 ** 20);
     const before = procStat(process.pid);
     const t0 = process.hrtime.bigint();
-    // Above glibc's largest mmap threshold (32 MiB): a fresh mapping, every page faulted in once.
-    const buf = Buffer.allocUnsafeSlow(64 * 2 ** 20);
     for (let i = 0; i < buf.length; i += 4096) buf[i] = 1;
     const t1 = process.hrtime.bigint();
     const after = procStat(process.pid);
