@@ -23,3 +23,22 @@ export async function ensureDatabase(url: string): Promise<void> {
     await client.end();
   }
 }
+
+/** SQLSTATEs of a database that is going away or not taking connections (class 08, 57P01-57P03, 53300). */
+const UNAVAILABLE_STATES = /^(08...|57P0[123]|53300)$/;
+
+/** Messages of pg, pg-pool and TypeORM when a connection is lost, refused or not handed out in time. */
+const UNAVAILABLE_MESSAGES =
+  /Connection terminated|timeout exceeded when trying to connect|connect ECONNREFUSED|query runner was already released|Client has encountered a connection error/;
+
+/**
+ * Whether `e` says the database could not be reached or dropped the connection, rather than refusing
+ * the statement: worth a retry later (an HTTP 503), not a bug (a 500).
+ */
+export function isDatabaseUnavailable(e: unknown): boolean {
+  if (!(e instanceof Error)) return false;
+  const withCode = e as Error & { code?: unknown; driverError?: { code?: unknown } };
+  const code = withCode.driverError?.code ?? withCode.code;
+  if (typeof code === 'string' && UNAVAILABLE_STATES.test(code)) return true;
+  return UNAVAILABLE_MESSAGES.test(e.message);
+}

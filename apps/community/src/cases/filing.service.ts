@@ -11,6 +11,7 @@ import {
 import { HEADERS, OutboxRelay, Topics } from '@fed/federation';
 import { DomainError, Metrics, NODE_CONFIG, NodeConfig } from '@fed/platform';
 import { CaseView, CatalogService, newQueryCode, queryCodeHash } from '@fed/cases';
+import { isDatabaseUnavailable } from '@fed/persistence';
 import { maskIdNumber, maskMobile, maskName } from './applicant.rules';
 import { formatCaseNo } from './case-number';
 import { FileCaseDto } from './filing.dto';
@@ -88,14 +89,19 @@ export class FilingService implements OnApplicationBootstrap, OnApplicationShutd
    * With an Idempotency-Key, a repeat of the same request files nothing and answers as the first did.
    */
   file(dto: FileCaseDto, key?: string): Promise<FilingAnswer<FiledCaseView>> {
-    return this.once(key, 'POST /api/v1/cases', dto, async (sealer: RequestSealer<FiledCaseView>) => {
-      const item = await this.catalog.termsForFiling(dto.itemCode);
-      const filed = this.prepare(dto, item, new Date(), await this.filings.nextSequence());
-      const [view] = this.views([filed]);
-      await this.filings.insert({ cases: [filed], request: sealer?.(view) });
-      this.filed([filed]);
-      return view;
-    });
+    return this.unlessUnavailable(
+      key,
+      'POST /api/v1/cases',
+      dto,
+      async (sealer: RequestSealer<FiledCaseView>) => {
+        const item = await this.catalog.termsForFiling(dto.itemCode);
+        const filed = this.prepare(dto, item, new Date(), await this.filings.nextSequence());
+        const [view] = this.views([filed]);
+        await this.filings.insert({ cases: [filed], request: sealer?.(view) });
+        this.filed([filed]);
+        return view;
+      },
+    );
   }
 
   /**
@@ -103,7 +109,7 @@ export class FilingService implements OnApplicationBootstrap, OnApplicationShutd
    * forms): all of them or, when the statement fails, none. An Idempotency-Key works as for one case.
    */
   fileMany(dtos: FileCaseDto[], key?: string): Promise<FilingAnswer<{ items: FiledCaseView[] }>> {
-    return this.once(
+    return this.unlessUnavailable(
       key,
       'POST /api/v1/cases/batch',
       dtos,
@@ -124,6 +130,31 @@ export class FilingService implements OnApplicationBootstrap, OnApplicationShutd
         return answer;
       },
     );
+  }
+
+  /**
+   * `once`, with a database that could not be reached or dropped the connection answered 503: the
+   * filing may or may not have been stored (a cut COMMIT leaves it unknown), and sending it again with
+   * the same Idempotency-Key files it exactly once.
+   */
+  private async unlessUnavailable<T>(
+    key: string | undefined,
+    route: string,
+    body: unknown,
+    work: (sealer: RequestSealer<T>) => Promise<T>,
+  ): Promise<FilingAnswer<T>> {
+    try {
+      return await this.once(key, route, body, work);
+    } catch (e) {
+      if (!isDatabaseUnavailable(e)) throw e;
+      this.logger.warn({ msg: 'filing failed: database unavailable', route, err: (e as Error).message });
+      throw new DomainError(
+        'unavailable',
+        'database_unavailable',
+        'the database could not be reached or dropped the connection; the filing may or may not be ' +
+          'stored: send it again with the same Idempotency-Key to file it exactly once',
+      );
+    }
   }
 
   /**
