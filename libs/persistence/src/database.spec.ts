@@ -18,6 +18,10 @@ describe('isDatabaseUnavailable', () => {
       new Error('Connection terminated unexpectedly'),
       new Error('timeout exceeded when trying to connect'),
       new Error('connect ECONNREFUSED 127.0.0.1:5432'),
+      // a socket reset in the middle of a statement, as TypeORM wraps it (seen in CI)
+      new QueryFailedError('INSERT', [], pgError('read ECONNRESET', 'ECONNRESET')),
+      pgError('write EPIPE', 'EPIPE'),
+      new Error('Query runner already released. Cannot run queries anymore.'),
       new Error(
         'Database connection provided by a query runner was already released, cannot continue to use its querying methods anymore.',
       ),

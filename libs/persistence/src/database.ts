@@ -24,12 +24,16 @@ export async function ensureDatabase(url: string): Promise<void> {
   }
 }
 
-/** SQLSTATEs of a database that is going away or not taking connections (class 08, 57P01-57P03, 53300). */
-const UNAVAILABLE_STATES = /^(08...|57P0[123]|53300)$/;
+/**
+ * SQLSTATEs of a database that is going away or not taking connections (class 08, 57P01-57P03, 53300),
+ * and the socket errors of a connection reset, refused or timed out.
+ */
+const UNAVAILABLE_STATES =
+  /^(08...|57P0[123]|53300|ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|ENOTCONN|EHOSTUNREACH)$/;
 
 /** Messages of pg, pg-pool and TypeORM when a connection is lost, refused or not handed out in time. */
 const UNAVAILABLE_MESSAGES =
-  /Connection terminated|timeout exceeded when trying to connect|connect ECONNREFUSED|query runner was already released|Client has encountered a connection error/;
+  /Connection terminated|timeout exceeded when trying to connect|connect ECONNREFUSED|query runner was already released|Query runner already released|Client has encountered a connection error/;
 
 /**
  * Whether `e` says the database could not be reached or dropped the connection, rather than refusing
