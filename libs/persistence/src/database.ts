@@ -41,8 +41,8 @@ const UNAVAILABLE_MESSAGES =
  */
 export function isDatabaseUnavailable(e: unknown): boolean {
   if (!(e instanceof Error)) return false;
-  const withCode = e as Error & { code?: unknown; driverError?: { code?: unknown } };
-  const code = withCode.driverError?.code ?? withCode.code;
+  // TypeORM's QueryFailedError carries the driver's `code` itself.
+  const code = (e as Error & { code?: unknown }).code;
   if (typeof code === 'string' && UNAVAILABLE_STATES.test(code)) return true;
   return UNAVAILABLE_MESSAGES.test(e.message);
 }

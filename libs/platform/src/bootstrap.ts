@@ -79,46 +79,45 @@ export function configureHttp(app: NestFastifyApplication): void {
       whitelist: true,
       forbidNonWhitelisted: true,
       transform: true,
-      exceptionFactory: (errors) =>
-        new BadRequestException({
-          statusCode: 400,
-          error: 'Bad Request',
-          message: 'validation failed',
-          errors: flatten(errors),
-        }),
+      exceptionFactory: (errors) => validationFailed(flatten(errors)),
     }),
   );
   app.useGlobalFilters(new DomainErrorFilter());
 }
 
-/** Field errors as `{ field: "applicant.idNumber", messages: [...] }`. */
+/** A field's errors as the 400 answer lists them: `{ field: "applicant.idNumber", messages: [...] }`. */
+export interface FieldErrors {
+  field: string;
+  messages: string[];
+}
+
+/** The 400 answer to invalid input, the same wherever it is found (body, query or header). */
+export function validationFailed(errors: FieldErrors[]): BadRequestException {
+  return new BadRequestException({
+    statusCode: 400,
+    error: 'Bad Request',
+    message: 'validation failed',
+    errors,
+  });
+}
+
 /**
  * Validates a body against a DTO chosen at run time (the global pipe only knows the declared type),
  * with the global pipe's options and its 400 answer.
  */
 export async function validateDto<T extends object>(cls: new () => T, body: unknown): Promise<T> {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw new BadRequestException({
-      statusCode: 400,
-      error: 'Bad Request',
-      message: 'validation failed',
-      errors: [{ field: '(body)', messages: ['the body must be a JSON object'] }],
-    });
+    throw validationFailed([{ field: '(body)', messages: ['the body must be a JSON object'] }]);
   }
   const instance = plainToInstance(cls, body);
   const errors = await validate(instance, { whitelist: true, forbidNonWhitelisted: true });
   if (errors.length > 0) {
-    throw new BadRequestException({
-      statusCode: 400,
-      error: 'Bad Request',
-      message: 'validation failed',
-      errors: flatten(errors),
-    });
+    throw validationFailed(flatten(errors));
   }
   return instance;
 }
 
-function flatten(errors: ValidationError[], prefix = ''): { field: string; messages: string[] }[] {
+function flatten(errors: ValidationError[], prefix = ''): FieldErrors[] {
   return errors.flatMap((e) => {
     const field = prefix + e.property;
     const own = e.constraints ? [{ field, messages: Object.values(e.constraints) }] : [];

@@ -1,14 +1,6 @@
-import {
-  BadRequestException,
-  Body,
-  Controller,
-  Headers,
-  HttpCode,
-  HttpStatus,
-  Post,
-  Res,
-} from '@nestjs/common';
+import { Body, Controller, Headers, HttpCode, HttpStatus, Post, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
+import { validationFailed } from '@fed/platform';
 import { FileCaseBatchDto, FileCaseDto } from './filing.dto';
 import { FilingAnswer, FilingService } from './filing.service';
 import { IDEMPOTENCY_KEY } from './idempotency';
@@ -45,17 +37,12 @@ export class FilingController {
 
 function checkedKey(key: string | undefined): string | undefined {
   if (key === undefined || IDEMPOTENCY_KEY.test(key)) return key;
-  throw new BadRequestException({
-    statusCode: 400,
-    error: 'Bad Request',
-    message: 'validation failed',
-    errors: [
-      {
-        field: 'Idempotency-Key (header)',
-        messages: ['Idempotency-Key must be 1 to 128 visible ASCII characters (a UUID, say)'],
-      },
-    ],
-  });
+  throw validationFailed([
+    {
+      field: 'Idempotency-Key (header)',
+      messages: ['Idempotency-Key must be 16 to 128 visible ASCII characters (a random UUID, say)'],
+    },
+  ]);
 }
 
 function answer<T>(reply: FastifyReply, { body, replayed }: FilingAnswer<T>): T {

@@ -172,13 +172,11 @@ export class FilingRepository {
   }
 }
 
-/** Whether `e` is the unique violation of a key stored already (a repeated or concurrent request). */
+/**
+ * Whether `e` is the unique violation of a key stored already (a repeated or concurrent request).
+ * TypeORM's QueryFailedError carries the driver's `code` and `constraint` itself.
+ */
 export function isRepeatedKey(e: unknown): boolean {
-  const err = e as {
-    code?: unknown;
-    constraint?: unknown;
-    driverError?: { code?: unknown; constraint?: unknown };
-  };
-  const pg = err.driverError ?? err;
-  return pg.code === '23505' && pg.constraint === 'pk_filing_request';
+  const err = e as { code?: unknown; constraint?: unknown } | null;
+  return err?.code === '23505' && err.constraint === 'pk_filing_request';
 }

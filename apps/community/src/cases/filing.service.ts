@@ -71,10 +71,10 @@ export class FilingService implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   /** Forgets the Idempotency-Keys older than IDEMPOTENCY_KEY_HOURS, with the answers sealed under them. */
-  async forgetOldKeys(now = new Date()): Promise<number> {
+  async forgetOldKeys(): Promise<number> {
     try {
       const forgotten = await this.filings.forgetRequests(
-        new Date(now.getTime() - IDEMPOTENCY_KEY_HOURS * 3600_000),
+        new Date(Date.now() - IDEMPOTENCY_KEY_HOURS * 3600_000),
       );
       if (forgotten > 0) this.logger.log({ msg: 'idempotency keys forgotten', count: forgotten });
       return forgotten;
@@ -89,19 +89,14 @@ export class FilingService implements OnApplicationBootstrap, OnApplicationShutd
    * With an Idempotency-Key, a repeat of the same request files nothing and answers as the first did.
    */
   file(dto: FileCaseDto, key?: string): Promise<FilingAnswer<FiledCaseView>> {
-    return this.unlessUnavailable(
-      key,
-      'POST /api/v1/cases',
-      dto,
-      async (sealer: RequestSealer<FiledCaseView>) => {
-        const item = await this.catalog.termsForFiling(dto.itemCode);
-        const filed = this.prepare(dto, item, new Date(), await this.filings.nextSequence());
-        const [view] = this.views([filed]);
-        await this.filings.insert({ cases: [filed], request: sealer?.(view) });
-        this.filed([filed]);
-        return view;
-      },
-    );
+    const route = 'POST /api/v1/cases';
+    return this.once(key, route, dto, async (sealer: RequestSealer<FiledCaseView>) => {
+      const cases = await this.prepareAll([dto]);
+      const [view] = this.views(cases);
+      await this.filings.insert({ cases, request: sealer?.(view) });
+      this.filed(cases);
+      return view;
+    }).catch(this.unavailable(route));
   }
 
   /**
@@ -109,43 +104,24 @@ export class FilingService implements OnApplicationBootstrap, OnApplicationShutd
    * forms): all of them or, when the statement fails, none. An Idempotency-Key works as for one case.
    */
   fileMany(dtos: FileCaseDto[], key?: string): Promise<FilingAnswer<{ items: FiledCaseView[] }>> {
-    return this.unlessUnavailable(
-      key,
-      'POST /api/v1/cases/batch',
-      dtos,
-      async (sealer: RequestSealer<{ items: FiledCaseView[] }>) => {
-        const filedAt = new Date();
-        const items = new Map<string, ItemTerms>();
-        for (const code of new Set(dtos.map((d) => d.itemCode))) {
-          items.set(code, await this.catalog.termsForFiling(code));
-        }
-        const sequences: number[] = [];
-        for (let i = 0; i < dtos.length; i++) sequences.push(await this.filings.nextSequence());
-        const cases = dtos.map((dto, i) =>
-          this.prepare(dto, items.get(dto.itemCode)!, filedAt, sequences[i]),
-        );
-        const answer = { items: this.views(cases) };
-        await this.filings.insert({ cases, request: sealer?.(answer) });
-        this.filed(cases);
-        return answer;
-      },
-    );
+    type Answer = { items: FiledCaseView[] };
+    const route = 'POST /api/v1/cases/batch';
+    return this.once(key, route, dtos, async (sealer: RequestSealer<Answer>) => {
+      const cases = await this.prepareAll(dtos);
+      const answer = { items: this.views(cases) };
+      await this.filings.insert({ cases, request: sealer?.(answer) });
+      this.filed(cases);
+      return answer;
+    }).catch(this.unavailable(route));
   }
 
   /**
-   * `once`, with a database that could not be reached or dropped the connection answered 503: the
-   * filing may or may not have been stored (a cut COMMIT leaves it unknown), and sending it again with
-   * the same Idempotency-Key files it exactly once.
+   * For a filing whose database could not be reached or dropped the connection: a 503. It may or may
+   * not have been stored (a cut COMMIT leaves it unknown), and sending it again with the same
+   * Idempotency-Key files it exactly once. Any other error goes on as it is.
    */
-  private async unlessUnavailable<T>(
-    key: string | undefined,
-    route: string,
-    body: unknown,
-    work: (sealer: RequestSealer<T>) => Promise<T>,
-  ): Promise<FilingAnswer<T>> {
-    try {
-      return await this.once(key, route, body, work);
-    } catch (e) {
+  private unavailable(route: string): (e: unknown) => never {
+    return (e) => {
       if (!isDatabaseUnavailable(e)) throw e;
       this.logger.warn({ msg: 'filing failed: database unavailable', route, err: (e as Error).message });
       throw new DomainError(
@@ -154,7 +130,19 @@ export class FilingService implements OnApplicationBootstrap, OnApplicationShutd
         'the database could not be reached or dropped the connection; the filing may or may not be ' +
           'stored: send it again with the same Idempotency-Key to file it exactly once',
       );
+    };
+  }
+
+  /** New cases of these filings, filed now: each item's terms read once, a case number each. */
+  private async prepareAll(dtos: FileCaseDto[]): Promise<FiledCase[]> {
+    const filedAt = new Date();
+    const items = new Map<string, ItemTerms>();
+    for (const code of new Set(dtos.map((d) => d.itemCode))) {
+      items.set(code, await this.catalog.termsForFiling(code));
     }
+    const sequences: number[] = [];
+    for (let i = 0; i < dtos.length; i++) sequences.push(await this.filings.nextSequence());
+    return dtos.map((dto, i) => this.prepare(dto, items.get(dto.itemCode)!, filedAt, sequences[i]));
   }
 
   /**
