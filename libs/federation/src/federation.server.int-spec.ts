@@ -2,7 +2,7 @@ import { Controller, INestMicroservice } from '@nestjs/common';
 import { EventPattern, Payload, RpcException } from '@nestjs/microservices';
 import { Test } from '@nestjs/testing';
 import { randomUUID } from 'node:crypto';
-import { Kafka, logLevel, Partitioners, Producer } from 'kafkajs';
+import { Consumer, Kafka, logLevel, Partitioners, Producer } from 'kafkajs';
 import { decodeEvent, encodeBatch, encodeEvent } from '@fed/contracts';
 import { DatabaseHealth, PersistenceModule } from '@fed/persistence';
 import { PlatformModule } from '@fed/platform';
@@ -51,13 +51,16 @@ class RecordingHandler {
 describe('FederationServer (real Kafka)', () => {
   let micro: INestMicroservice;
   let producer: Producer;
+  let server: FederationServer;
+  let adapter: KafkaAdapter;
+  let topic: string;
   /** The good events: one alone in its partition twice, one behind a culprit in its message. */
   let expected: string[] = [];
 
   beforeAll(async () => {
     const namespace = uniqueNamespace('server');
     const config = testNodeConfig(DISTRICT, await createTestDatabase('server'), namespace);
-    const topic = new Topics(namespace).inbound(DISTRICT);
+    topic = new Topics(namespace).inbound(DISTRICT);
     const moduleRef = await Test.createTestingModule({
       imports: [
         PlatformModule.forRoot(config, [DatabaseHealth, KafkaHealth]),
@@ -94,7 +97,9 @@ describe('FederationServer (real Kafka)', () => {
       ],
     });
 
-    micro = moduleRef.createNestMicroservice({ strategy: moduleRef.get(FederationServer) });
+    server = moduleRef.get(FederationServer);
+    adapter = moduleRef.get(KafkaAdapter);
+    micro = moduleRef.createNestMicroservice({ strategy: server });
     await micro.listen();
   });
 
@@ -118,5 +123,39 @@ describe('FederationServer (real Kafka)', () => {
     // Each good event applied once; each culprit never applied, set aside once, and nothing else with it.
     expect(applied().sort()).toEqual([...expected].sort());
     expect(rejected().sort()).toEqual([...poison].sort());
+  });
+
+  it('commits applied offsets once a second, not after every batch, and an idle consumer shows no lag', async () => {
+    const consumer = server.unwrap<Consumer>();
+    let commits = 0;
+    const stopCounting = consumer.on(consumer.events.COMMIT_OFFSETS, () => commits++);
+    const before = calls.length;
+    const started = Date.now();
+    // One message per send, each in its own fetch (sent 80 ms apart): one handler call each.
+    for (let i = 0; i < 15; i++) {
+      const event = filedEvent(newCaseNo(COMMUNITY));
+      await producer.send({
+        topic,
+        acks: -1,
+        messages: [
+          {
+            key: event.caseNo,
+            value: encodeBatch([encodeEvent(event)]),
+            headers: { [HEADERS.sender]: COMMUNITY },
+          },
+        ],
+      });
+      await new Promise((r) => setTimeout(r, 80));
+    }
+    await eventually(
+      async () => ((await adapter.lag(server.groupId, topic)).every((p) => p.lag === 0) ? true : undefined),
+      { what: 'every applied message committed' },
+    );
+    const seconds = (Date.now() - started) / 1000;
+    stopCounting();
+    expect(calls.length - before).toBeGreaterThanOrEqual(8);
+    // kafkajs's autoCommit would commit after each of those calls.
+    expect(commits).toBeGreaterThanOrEqual(1);
+    expect(commits).toBeLessThanOrEqual(Math.ceil(seconds) + 1);
   });
 });

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CustomTransportStrategy, Server } from '@nestjs/microservices';
-import { Consumer, EachBatchPayload, KafkaMessage } from 'kafkajs';
+import { Consumer, EachBatchPayload, KafkaMessage, TopicPartitionOffset } from 'kafkajs';
 import { isObservable, lastValueFrom } from 'rxjs';
 import {
   ContractError,
@@ -81,6 +81,10 @@ export class FederationServer extends Server implements CustomTransportStrategy 
   private readonly log = new Logger(FederationServer.name);
   private consumer?: Consumer;
   private lagTimer?: NodeJS.Timeout;
+  private commitTimer?: NodeJS.Timeout;
+  /** Per partition, the offset after the last applied message, until it is committed. */
+  private readonly toCommit = new Map<string, TopicPartitionOffset>();
+  private committing?: Promise<void>;
   private lastLag: { partitions: PartitionLag[]; measuredAt: Date } | null = null;
   private running = false;
   private starting?: Promise<void>;
@@ -123,7 +127,9 @@ export class FederationServer extends Server implements CustomTransportStrategy 
   async close(): Promise<void> {
     this.running = false;
     clearInterval(this.lagTimer);
+    clearInterval(this.commitTimer);
     await this.starting;
+    await this.commitApplied();
     await this.consumer?.disconnect();
   }
 
@@ -164,18 +170,21 @@ export class FederationServer extends Server implements CustomTransportStrategy 
     this.consumer = consumer;
     await consumer.connect();
     await consumer.subscribe({ topics: this.consumedTopics, fromBeginning: true });
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => this.keepAssigned(payload.memberAssignment));
     await consumer.run({
-      // Offsets of applied messages are committed at most once a second (and when partitions are
-      // given up), not after every transaction: a commit is a broker request, and what a crash makes
-      // come again is applied once all the same (the inbox).
-      autoCommit: true,
-      autoCommitInterval: COMMIT_INTERVAL_MS,
+      // Offsets of applied messages are committed by `commitApplied` once a second and on the way
+      // out, not after every transaction: a commit is a broker request and a write to the offsets
+      // topic, and what a crash makes come again is applied once all the same (the inbox). kafkajs's
+      // autoCommit would commit after every batch of every partition, whatever its interval says,
+      // and make the next fetch wait for it.
+      autoCommit: false,
       eachBatchAutoResolve: false,
       // Every partition at once: their batches of one fetch share a transaction (see `merger`).
       partitionsConsumedConcurrently: TOPIC_PARTITIONS * this.consumedTopics.length,
       eachBatch: (payload) => this.onBatch(payload),
     });
     this.lagTimer = setInterval(() => void this.refreshLag(), LAG_REFRESH_MS);
+    this.commitTimer = setInterval(() => void this.commitApplied(), COMMIT_INTERVAL_MS);
     this.log.log({ msg: 'consuming', topics: this.consumedTopics, groupId: this.groupId });
   }
 
@@ -192,8 +201,17 @@ export class FederationServer extends Server implements CustomTransportStrategy 
       }
       const applied = await this.applyWithRetry(inbound, payload, true);
       if (!applied) return; // stopping or rebalanced: nothing committed, the messages come again
-      payload.resolveOffset(batch.messages[next - 1].offset);
-      await payload.commitOffsetsIfNecessary();
+      const last = batch.messages[next - 1].offset;
+      payload.resolveOffset(last);
+      const done = { topic: batch.topic, partition: batch.partition, offset: String(BigInt(last) + 1n) };
+      if (payload.isRunning()) {
+        this.toCommit.set(partitionKey(done), done);
+      } else {
+        // Stopping: the timer may not commit again before the consumer leaves; this one goes now.
+        await payload.commitOffsetsIfNecessary({
+          topics: [{ topic: done.topic, partitions: [{ partition: done.partition, offset: done.offset }] }],
+        });
+      }
       await payload.heartbeat();
       first = next;
     }
@@ -330,6 +348,35 @@ export class FederationServer extends Server implements CustomTransportStrategy 
     if (isObservable(result)) await lastValueFrom(result, { defaultValue: undefined });
   }
 
+  /**
+   * Commits the offsets applied since the last commit, one request for every partition. Offsets that
+   * fail to commit (broker away, group rebalancing) are tried again next time, unless newer ones
+   * arrived meanwhile or the partition went to another member.
+   */
+  private commitApplied(): Promise<void> {
+    this.committing ??= (async () => {
+      const consumer = this.consumer;
+      const offsets = [...this.toCommit.values()];
+      if (!consumer || offsets.length === 0) return;
+      this.toCommit.clear();
+      try {
+        await consumer.commitOffsets(offsets);
+      } catch (e) {
+        for (const o of offsets)
+          if (!this.toCommit.has(partitionKey(o))) this.toCommit.set(partitionKey(o), o);
+        this.log.warn({ msg: 'offsets not committed; will retry', err: (e as Error).message });
+      }
+    })().finally(() => (this.committing = undefined));
+    return this.committing;
+  }
+
+  /** After a rebalance: forgets applied offsets of partitions this member no longer owns. */
+  private keepAssigned(assignment: Record<string, number[]>): void {
+    for (const [key, o] of this.toCommit) {
+      if (!assignment[o.topic]?.includes(o.partition)) this.toCommit.delete(key);
+    }
+  }
+
   private async refreshLag(): Promise<void> {
     try {
       const partitions: PartitionLag[] = [];
@@ -344,6 +391,10 @@ export class FederationServer extends Server implements CustomTransportStrategy 
       this.log.warn({ msg: 'consumer lag not measured', err: (e as Error).message });
     }
   }
+}
+
+function partitionKey({ topic, partition }: { topic: string; partition: number }): string {
+  return `${topic}|${partition}`;
 }
 
 function merge(batches: InboundBatch[]): InboundBatch {

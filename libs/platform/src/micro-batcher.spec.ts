@@ -1,7 +1,9 @@
 import { MicroBatcher } from './micro-batcher';
 
+const endOfTurn = () => new Promise<void>((r) => setImmediate(r));
+
 describe('MicroBatcher', () => {
-  it('flushes a lone item at once and groups the items added while a flush is in flight', async () => {
+  it('flushes the items of one event-loop turn together, and groups those added while a flush is in flight', async () => {
     const flushed: number[][] = [];
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
@@ -10,12 +12,21 @@ describe('MicroBatcher', () => {
       if (flushed.length === 1) await gate;
     });
 
-    const first = batcher.add(1);
-    const rest = [2, 3, 4].map((n) => batcher.add(n));
-    expect(flushed).toEqual([[1]]);
+    const first = [1, 2].map((n) => batcher.add(n));
+    expect(flushed).toEqual([]);
+    await endOfTurn();
+    expect(flushed).toEqual([[1, 2]]);
+    const rest = [3, 4, 5].map((n) => batcher.add(n));
+    await endOfTurn();
+    expect(flushed).toEqual([[1, 2]]);
     release();
-    await Promise.all([first, ...rest]);
-    expect(flushed).toEqual([[1], [2, 3, 4]]);
+    await Promise.all([...first, ...rest]);
+    expect(flushed).toEqual([
+      [1, 2],
+      [3, 4, 5],
+    ]);
+    await batcher.add(6);
+    expect(flushed.at(-1)).toEqual([6]);
   });
 
   it('caps a batch and rejects exactly the callers of a failed flush', async () => {
@@ -29,12 +40,12 @@ describe('MicroBatcher', () => {
       { maxWeight: 2 },
     );
     const results = await Promise.allSettled([1, 2, 3, 4, 5].map((n) => batcher.add(n)));
-    expect(flushed).toEqual([[1], [2, 3], [4, 5]]);
+    expect(flushed).toEqual([[1, 2], [3, 4], [5]]);
     expect(results.map((r) => r.status)).toEqual([
       'fulfilled',
-      'rejected',
-      'rejected',
       'fulfilled',
+      'rejected',
+      'rejected',
       'fulfilled',
     ]);
   });
@@ -52,6 +63,7 @@ describe('MicroBatcher', () => {
       { maxWeight: 5, weight: (g) => g.length, retryAlone: true },
     );
     const first = batcher.add([1]);
+    await endOfTurn();
     const rest = [[2, 3], [11, 12, 13], [4], [5, 6, 7, 8, 9, 10]].map((g) => batcher.add(g));
     release();
     const results = await Promise.allSettled([first, ...rest]);
