@@ -24,6 +24,7 @@ import {
   filedEvent,
   filingBody,
   getJson,
+  JsonResponse,
   newCaseNo,
   node,
   killNode,
@@ -526,7 +527,7 @@ describe('the demo federation on real Kafka and PostgreSQL', () => {
       // Every 150 ms for 3 s, while the community files on: filings, applies, relays and their
       // commits cut mid-way. A filing whose transaction was cut is answered 503 (and retried by the
       // clerk, with its Idempotency-Key); the others are retried on new connections by the node.
-      const answers: Promise<{ status: number; body: { caseNo: string; code?: string } }>[] = [];
+      const answers: Promise<JsonResponse<{ caseNo: string; code?: string }>>[] = [];
       const filing = (async () => {
         for (let i = 0; i < 12; i++) {
           const batch = Array.from({ length: 10 }, () =>
@@ -544,7 +545,14 @@ describe('the demo federation on real Kafka and PostgreSQL', () => {
       const settled = await Promise.all(answers);
       // A filing cut off is a 503 naming the cause (retry it, with its key), never a 500.
       const refused = settled.filter((a) => a.status !== 201);
-      expect(refused.filter((a) => a.status !== 503 || a.body.code !== 'database_unavailable')).toEqual([]);
+      expect(
+        refused.filter(
+          (a) =>
+            a.status !== 503 ||
+            a.body.code !== 'database_unavailable' ||
+            a.headers?.get('retry-after') !== '2',
+        ),
+      ).toEqual([]);
       const filed = settled.filter((a) => a.status === 201).map((a) => a.body.caseNo);
       expect(filed.length).toBeGreaterThan(0);
       // Statements were cut in the middle (TypeORM's "query failed" lines carry the SQLSTATE).

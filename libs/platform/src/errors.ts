@@ -5,6 +5,11 @@ import type { FastifyReply } from 'fastify';
 export type DomainErrorKind =
   'invalid' | 'forbidden' | 'not_found' | 'conflict' | 'unprocessable' | 'unavailable';
 
+export interface DomainErrorOptions {
+  /** When the client may try again, in seconds: sent as `Retry-After` (for 'unavailable'). */
+  retryAfterSeconds?: number;
+}
+
 /** Base of every error a service throws on purpose. `code` is stable and machine-readable. */
 export class DomainError extends Error {
   constructor(
@@ -12,6 +17,7 @@ export class DomainError extends Error {
     readonly code: string,
     message: string,
     readonly details?: Record<string, unknown>,
+    readonly options: DomainErrorOptions = {},
   ) {
     super(message);
     this.name = new.target.name;
@@ -31,10 +37,9 @@ const STATUS: Record<DomainErrorKind, HttpStatus> = {
 export class DomainErrorFilter implements ExceptionFilter<DomainError> {
   catch(error: DomainError, host: ArgumentsHost): void {
     const status = STATUS[error.kind];
-    void host
-      .switchToHttp()
-      .getResponse<FastifyReply>()
-      .status(status)
-      .send({ statusCode: status, code: error.code, message: error.message, ...error.details });
+    const reply = host.switchToHttp().getResponse<FastifyReply>().status(status);
+    const { retryAfterSeconds } = error.options;
+    if (retryAfterSeconds !== undefined) void reply.header('retry-after', String(retryAfterSeconds));
+    void reply.send({ statusCode: status, code: error.code, message: error.message, ...error.details });
   }
 }

@@ -129,6 +129,9 @@ export class FilingService implements OnApplicationBootstrap, OnApplicationShutd
         'database_unavailable',
         'the database could not be reached or dropped the connection; the filing may or may not be ' +
           'stored: send it again with the same Idempotency-Key to file it exactly once',
+        undefined,
+        // The pool opens a new connection for the next statement: a retry soon is likely to succeed.
+        { retryAfterSeconds: 2 },
       );
     };
   }
