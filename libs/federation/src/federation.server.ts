@@ -85,6 +85,8 @@ export class FederationServer extends Server implements CustomTransportStrategy 
   /** Per partition, the offset after the last applied message, until it is committed. */
   private readonly toCommit = new Map<string, TopicPartitionOffset>();
   private committing?: Promise<void>;
+  /** This member's partitions, as of the last time it joined its group. */
+  private assigned: Record<string, number[]> | null = null;
   private lastLag: { partitions: PartitionLag[]; measuredAt: Date } | null = null;
   private running = false;
   private starting?: Promise<void>;
@@ -126,11 +128,12 @@ export class FederationServer extends Server implements CustomTransportStrategy 
 
   async close(): Promise<void> {
     this.running = false;
+    await this.starting;
     clearInterval(this.lagTimer);
     clearInterval(this.commitTimer);
-    await this.starting;
-    await this.commitApplied();
-    await this.consumer?.disconnect();
+    // Commits what was applied (see createConsumer), then leaves the group. Nest may have had the
+    // adapter do it already, when the node's modules were destroyed before its microservices.
+    if (this.consumer) await this.kafka.disconnectConsumer(this.consumer);
   }
 
   on(): never {
@@ -157,7 +160,7 @@ export class FederationServer extends Server implements CustomTransportStrategy 
       } catch (e) {
         const delay = Math.min(10000, 500 * 2 ** attempt);
         this.log.warn({ msg: 'consumer not started; retrying', err: (e as Error).message, retryInMs: delay });
-        await this.consumer?.disconnect().catch(() => undefined);
+        if (this.consumer) await this.kafka.disconnectConsumer(this.consumer).catch(() => undefined);
         this.consumer = undefined;
         await new Promise((r) => setTimeout(r, delay));
       }
@@ -166,11 +169,14 @@ export class FederationServer extends Server implements CustomTransportStrategy 
 
   private async start(): Promise<void> {
     await this.kafka.ensureTopics([...this.consumedTopics, this.topics.deadLetter(this.config.node.code)]);
-    const consumer = this.kafka.createConsumer(this.groupId);
+    const consumer = this.kafka.createConsumer(this.groupId, () => this.commitApplied());
     this.consumer = consumer;
     await consumer.connect();
     await consumer.subscribe({ topics: this.consumedTopics, fromBeginning: true });
-    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => this.keepAssigned(payload.memberAssignment));
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+      this.assigned = payload.memberAssignment;
+      for (const [key, o] of this.toCommit) if (!this.owns(o)) this.toCommit.delete(key);
+    });
     await consumer.run({
       // Offsets of applied messages are committed by `commitApplied` once a second and on the way
       // out, not after every transaction: a commit is a broker request and a write to the offsets
@@ -183,8 +189,9 @@ export class FederationServer extends Server implements CustomTransportStrategy 
       partitionsConsumedConcurrently: TOPIC_PARTITIONS * this.consumedTopics.length,
       eachBatch: (payload) => this.onBatch(payload),
     });
-    this.lagTimer = setInterval(() => void this.refreshLag(), LAG_REFRESH_MS);
-    this.commitTimer = setInterval(() => void this.commitApplied(), COMMIT_INTERVAL_MS);
+    if (!this.running) return; // closed while starting: `close` disconnects it
+    this.lagTimer = setInterval(() => void this.refreshLag(), LAG_REFRESH_MS).unref();
+    this.commitTimer = setInterval(() => void this.commitApplied(), COMMIT_INTERVAL_MS).unref();
     this.log.log({ msg: 'consuming', topics: this.consumedTopics, groupId: this.groupId });
   }
 
@@ -208,9 +215,13 @@ export class FederationServer extends Server implements CustomTransportStrategy 
         this.toCommit.set(partitionKey(done), done);
       } else {
         // Stopping: the timer may not commit again before the consumer leaves; this one goes now.
-        await payload.commitOffsetsIfNecessary({
-          topics: [{ topic: done.topic, partitions: [{ partition: done.partition, offset: done.offset }] }],
-        });
+        try {
+          await payload.commitOffsetsIfNecessary({
+            topics: [{ topic: done.topic, partitions: [{ partition: done.partition, offset: done.offset }] }],
+          });
+        } catch (e) {
+          this.log.warn({ msg: 'offsets not committed while stopping', err: (e as Error).message });
+        }
       }
       await payload.heartbeat();
       first = next;
@@ -356,25 +367,25 @@ export class FederationServer extends Server implements CustomTransportStrategy 
   private commitApplied(): Promise<void> {
     this.committing ??= (async () => {
       const consumer = this.consumer;
-      const offsets = [...this.toCommit.values()];
-      if (!consumer || offsets.length === 0) return;
+      // Only partitions this member owns: a late commit for one handed to another member would move
+      // the new owner's committed offset back.
+      const offsets = [...this.toCommit.values()].filter((o) => this.owns(o));
       this.toCommit.clear();
+      if (!consumer || offsets.length === 0) return;
       try {
         await consumer.commitOffsets(offsets);
       } catch (e) {
         for (const o of offsets)
-          if (!this.toCommit.has(partitionKey(o))) this.toCommit.set(partitionKey(o), o);
+          if (!this.toCommit.has(partitionKey(o)) && this.owns(o)) this.toCommit.set(partitionKey(o), o);
         this.log.warn({ msg: 'offsets not committed; will retry', err: (e as Error).message });
       }
     })().finally(() => (this.committing = undefined));
     return this.committing;
   }
 
-  /** After a rebalance: forgets applied offsets of partitions this member no longer owns. */
-  private keepAssigned(assignment: Record<string, number[]>): void {
-    for (const [key, o] of this.toCommit) {
-      if (!assignment[o.topic]?.includes(o.partition)) this.toCommit.delete(key);
-    }
+  /** Whether the partition is this member's in the group's current generation. */
+  private owns(o: TopicPartitionOffset): boolean {
+    return this.assigned?.[o.topic]?.includes(o.partition) ?? false;
   }
 
   private async refreshLag(): Promise<void> {

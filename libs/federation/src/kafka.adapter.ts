@@ -49,6 +49,9 @@ const KAFKA_LOG_LEVELS: Record<number, 'error' | 'warn' | 'log' | 'debug'> = {
   [logLevel.DEBUG]: 'debug',
 };
 
+/** Longest a consumer's last work (a final offset commit) may hold up its disconnection. */
+const FINAL_WORK_MS = 3000;
+
 /** The one place the federation talks to Kafka through kafkajs. */
 @Injectable()
 export class KafkaAdapter implements OnModuleDestroy {
@@ -56,7 +59,11 @@ export class KafkaAdapter implements OnModuleDestroy {
   private readonly kafka: Kafka;
   private producer?: Promise<Producer>;
   private admin?: Promise<Admin>;
-  private readonly consumers = new Set<Consumer>();
+  /** Every consumer made here, with what it must do before it leaves its group. */
+  private readonly consumers = new Map<
+    Consumer,
+    { beforeDisconnect?: () => Promise<void>; closing?: Promise<void> }
+  >();
   private readonly partitionCounts = new Map<string, number>();
 
   constructor(@Inject(NODE_CONFIG) config: NodeConfig) {
@@ -139,7 +146,12 @@ export class KafkaAdapter implements OnModuleDestroy {
     });
   }
 
-  createConsumer(groupId: string): Consumer {
+  /**
+   * A consumer of `groupId`, disconnected when the node stops (or by `disconnectConsumer`). Its
+   * `beforeDisconnect` runs first, while the consumer is still in its group, for at most
+   * FINAL_WORK_MS: to commit what it has applied, say.
+   */
+  createConsumer(groupId: string, beforeDisconnect?: () => Promise<void>): Consumer {
     const consumer = this.kafka.consumer({
       groupId,
       sessionTimeout: 30000,
@@ -149,8 +161,25 @@ export class KafkaAdapter implements OnModuleDestroy {
       maxWaitTimeInMs: 500,
       retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 300, maxRetryTime: 10000 },
     });
-    this.consumers.add(consumer);
+    this.consumers.set(consumer, { beforeDisconnect });
     return consumer;
+  }
+
+  /** Runs the consumer's `beforeDisconnect` (bounded), then disconnects it; once, whoever asks. */
+  disconnectConsumer(consumer: Consumer): Promise<void> {
+    const entry = this.consumers.get(consumer);
+    if (!entry) return consumer.disconnect();
+    entry.closing ??= (async () => {
+      if (entry.beforeDisconnect) {
+        let timer: NodeJS.Timeout | undefined;
+        const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, FINAL_WORK_MS)));
+        await Promise.race([entry.beforeDisconnect().catch(() => undefined), late]);
+        clearTimeout(timer);
+      }
+      await consumer.disconnect();
+      this.consumers.delete(consumer);
+    })();
+    return entry.closing;
   }
 
   /** Messages of `topic` not yet committed by `groupId`, per partition. */
@@ -174,7 +203,7 @@ export class KafkaAdapter implements OnModuleDestroy {
   }
 
   async onModuleDestroy(): Promise<void> {
-    await Promise.allSettled([...this.consumers].map((c) => c.disconnect()));
+    await Promise.allSettled([...this.consumers.keys()].map((c) => this.disconnectConsumer(c)));
     await Promise.allSettled(
       [this.producer, this.admin].filter(Boolean).map(async (p) => (await p)?.disconnect()),
     );
