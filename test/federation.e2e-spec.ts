@@ -146,6 +146,30 @@ describe('the demo federation on real Kafka and PostgreSQL', () => {
     }
   });
 
+  it('every node reports its sync in /metrics: published, applied, backlog, lag, broker wait, apply time', async () => {
+    // After the filings above: each tier has published and applied, and says how long messages waited.
+    const community = COMMUNITIES[0];
+    const district = districtOf(community);
+    expect(await metric(community, 'fed_cases_filed_total')).toBeGreaterThan(0);
+    expect(await metric(community, 'fed_events_published_total')).toBeGreaterThan(0);
+    for (const code of [district, CITY]) {
+      expect(await metric(code, 'fed_events_applied_total')).toBeGreaterThan(0);
+      expect(await metric(code, 'fed_fetch_wait_seconds_count')).toBeGreaterThan(0);
+      expect(await metric(code, 'fed_apply_batch_seconds_count')).toBeGreaterThan(0);
+      expect(await metric(code, 'fed_event_delay_seconds_count')).toBeGreaterThan(0);
+    }
+    expect(await metric(district, 'fed_events_published_total')).toBeGreaterThan(0);
+    const text = await (await fetch(url(district, '/metrics'))).text();
+    for (const name of [
+      'fed_outbox_backlog',
+      'fed_consumer_lag',
+      'fed_events_duplicate_total',
+      'fed_events_dead_lettered_total',
+    ]) {
+      expect(text).toMatch(new RegExp(`^# TYPE ${name} `, 'm'));
+    }
+  });
+
   it('files a bulk of cases at once, in the order given, and they reach the city', async () => {
     const community = '150204001002';
     // About 600 KB to store at the community: several statements (STATEMENT_PARAM_BYTES), one transaction.

@@ -198,6 +198,9 @@ export class FederationServer extends Server implements CustomTransportStrategy 
   private async onBatch(payload: EachBatchPayload): Promise<void> {
     const { batch } = payload;
     const started = Date.now();
+    for (const m of batch.messages) {
+      this.metrics.fetchWaitSeconds.observe(Math.max(0, started - Number(m.timestamp)) / 1000);
+    }
     let first = 0;
     while (first < batch.messages.length) {
       // Whole messages, until they hold CHUNK envelopes: offsets are committed per message.

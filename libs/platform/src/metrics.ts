@@ -84,6 +84,14 @@ export class Metrics {
     buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers: [this.registry],
   });
+  readonly fetchWaitSeconds = new Histogram({
+    name: 'fed_fetch_wait_seconds',
+    help:
+      'From a message reaching the broker (its producer timestamp) to this node taking it in a fetch: ' +
+      'time spent waiting on the broker, between the sender publishing and fed_apply_batch_seconds',
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 30, 300],
+    registers: [this.registry],
+  });
   readonly eventDelaySeconds = new Histogram({
     name: 'fed_event_delay_seconds',
     help: 'From the event occurring at its origin to its application here',
