@@ -2,7 +2,7 @@ import { Controller, INestMicroservice } from '@nestjs/common';
 import { EventPattern, Payload, RpcException } from '@nestjs/microservices';
 import { Test } from '@nestjs/testing';
 import { randomUUID } from 'node:crypto';
-import { Admin, Consumer, Kafka, logLevel, Partitioners, Producer } from 'kafkajs';
+import { Consumer, Kafka, logLevel, Partitioners, Producer } from 'kafkajs';
 import { decodeEvent, encodeBatch, encodeEvent } from '@fed/contracts';
 import { DatabaseHealth, PersistenceModule } from '@fed/persistence';
 import { PlatformModule } from '@fed/platform';
@@ -54,7 +54,8 @@ describe('FederationServer (real Kafka)', () => {
   let server: FederationServer;
   let topic: string;
   let closed = false;
-  let admin: Admin;
+  /** A Kafka client of the test's own: the node's is gone once the node is closed. */
+  let observer: KafkaAdapter;
   /** The good events: one alone in its partition twice, one behind a culprit in its message. */
   let expected: string[] = [];
 
@@ -86,8 +87,7 @@ describe('FederationServer (real Kafka)', () => {
     });
     producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
     await producer.connect();
-    admin = kafka.admin();
-    await admin.connect();
+    observer = new KafkaAdapter(config);
     const batch = (...events: (typeof a)[]) => encodeBatch(events.map((e) => encodeEvent(e)));
     await producer.send({
       topic,
@@ -107,7 +107,7 @@ describe('FederationServer (real Kafka)', () => {
 
   afterAll(async () => {
     await producer?.disconnect();
-    await admin?.disconnect();
+    await observer?.onModuleDestroy();
     if (!closed) await micro?.close();
   });
 
@@ -173,13 +173,8 @@ describe('FederationServer (real Kafka)', () => {
     await new Promise((r) => setTimeout(r, 80));
   }
 
-  /** Whether the group's committed offsets reach the end of every partition (asked with an admin of the test's own). */
+  /** Whether the group's committed offsets reach the end of every partition. */
   async function allCommitted(): Promise<true | undefined> {
-    const [committed] = await admin.fetchOffsets({ groupId: server.groupId, topics: [topic] });
-    const ends = await admin.fetchTopicOffsets(topic);
-    const at = new Map(committed.partitions.map((p) => [p.partition, Number(p.offset)]));
-    const lag = (e: { partition: number; high: string; low: string }) =>
-      Number(e.high) - ((at.get(e.partition) ?? -1) >= 0 ? (at.get(e.partition) ?? 0) : Number(e.low));
-    return ends.every((e) => lag(e) === 0) ? true : undefined;
+    return (await observer.lag(server.groupId, topic)).every((p) => p.lag === 0) ? true : undefined;
   }
 });

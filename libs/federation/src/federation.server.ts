@@ -173,10 +173,7 @@ export class FederationServer extends Server implements CustomTransportStrategy 
     this.consumer = consumer;
     await consumer.connect();
     await consumer.subscribe({ topics: this.consumedTopics, fromBeginning: true });
-    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
-      this.assigned = payload.memberAssignment;
-      for (const [key, o] of this.toCommit) if (!this.owns(o)) this.toCommit.delete(key);
-    });
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => (this.assigned = payload.memberAssignment));
     await consumer.run({
       // Offsets of applied messages are committed by `commitApplied` once a second and on the way
       // out, not after every transaction: a commit is a broker request and a write to the offsets
@@ -365,7 +362,7 @@ export class FederationServer extends Server implements CustomTransportStrategy 
   /**
    * Commits the offsets applied since the last commit, one request for every partition. Offsets that
    * fail to commit (broker away, group rebalancing) are tried again next time, unless newer ones
-   * arrived meanwhile or the partition went to another member.
+   * arrived meanwhile; those of a partition gone to another member are dropped here.
    */
   private commitApplied(): Promise<void> {
     this.committing ??= (async () => {
@@ -379,7 +376,7 @@ export class FederationServer extends Server implements CustomTransportStrategy 
         await consumer.commitOffsets(offsets);
       } catch (e) {
         for (const o of offsets)
-          if (!this.toCommit.has(partitionKey(o)) && this.owns(o)) this.toCommit.set(partitionKey(o), o);
+          if (!this.toCommit.has(partitionKey(o))) this.toCommit.set(partitionKey(o), o);
         this.log.warn({ msg: 'offsets not committed; will retry', err: (e as Error).message });
       }
     })().finally(() => (this.committing = undefined));

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { Admin, Consumer, Kafka, logLevel, LogEntry, Message, Partitioners, Producer } from 'kafkajs';
-import { HealthCheck, NODE_CONFIG, NodeConfig } from '@fed/platform';
+import { HealthCheck, NODE_CONFIG, NodeConfig, withTimeout } from '@fed/platform';
 import { TOPIC_PARTITIONS } from './topics';
 
 /** One message to publish. */
@@ -170,12 +170,9 @@ export class KafkaAdapter implements OnModuleDestroy {
     const entry = this.consumers.get(consumer);
     if (!entry) return consumer.disconnect();
     entry.closing ??= (async () => {
-      if (entry.beforeDisconnect) {
-        let timer: NodeJS.Timeout | undefined;
-        const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, FINAL_WORK_MS)));
-        await Promise.race([entry.beforeDisconnect().catch(() => undefined), late]);
-        clearTimeout(timer);
-      }
+      // Failed or late, it must not keep the consumer in its group.
+      if (entry.beforeDisconnect)
+        await withTimeout(entry.beforeDisconnect(), FINAL_WORK_MS).catch(() => undefined);
       await consumer.disconnect();
       this.consumers.delete(consumer);
     })();

@@ -7,3 +7,4 @@ export * from './metrics';
 export * from './platform.module';
 export * from './topology';
 export * from './micro-batcher';
+export * from './with-timeout';
