@@ -95,6 +95,20 @@ async function ensurePostgres({ name, log = stderrLog('postgres') }) {
 }
 
 /**
+ * An embedded server of its own, whatever else runs: `name` picks its data directory
+ * (.run/pg-<name>, kept between starts: a second start on it is a restart, with crash recovery if the
+ * server died), `port` its port (a restart must keep it: clients hold its URL).
+ * @param {object} opts
+ * @param {string} opts.name
+ * @param {number} [opts.port]  default 5433 when free, else a free port
+ * @param {(message: string) => void} [opts.log]
+ * @returns {Promise<PostgresHandle & { dataDir: string, port: number }>}
+ */
+async function startEmbeddedPostgres({ name, port, log = stderrLog('postgres') }) {
+  return startEmbedded(name, log, port);
+}
+
+/**
  * `serverUrl` with `dbName` as its database path.
  * @param {string} serverUrl
  * @param {string} dbName
@@ -207,9 +221,10 @@ async function probe(serverUrl, database, attempts) {
 /**
  * @param {string} name
  * @param {(message: string) => void} log
- * @returns {Promise<PostgresHandle>}
+ * @param {number} [wantedPort]
+ * @returns {Promise<PostgresHandle & { dataDir: string, port: number }>}
  */
-async function startEmbedded(name, log) {
+async function startEmbedded(name, log, wantedPort) {
   if (!/^[A-Za-z0-9_-]+$/.test(name)) throw new Error(`ensurePostgres: bad name ${JSON.stringify(name)}`);
   const asRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   const osUser = asRoot ? runAsUser(log) : null;
@@ -259,7 +274,11 @@ async function startEmbedded(name, log) {
     chownRecursive(dataDir, osUser.uid, osUser.gid);
   }
 
-  const port = (await isPortFree(EMBEDDED_PG_PORT)) ? EMBEDDED_PG_PORT : await freePort();
+  let port = wantedPort ?? EMBEDDED_PG_PORT;
+  if (!(await isPortFree(port))) {
+    if (wantedPort !== undefined) throw new Error(`embedded PostgreSQL: port ${wantedPort} is taken`);
+    port = await freePort();
+  }
   const out = fs.openSync(logFile, 'a');
   fs.writeSync(out, `\n=== ${new Date().toISOString()} starting postgres on 127.0.0.1:${port}\n`);
   const child = spawn(
@@ -322,7 +341,7 @@ async function startEmbedded(name, log) {
     );
   }
   log(`embedded PostgreSQL "${name}" is up at ${serverUrl}`);
-  return { serverUrl, adminDatabase: 'postgres', external: false, stop, logFile, pid };
+  return { serverUrl, adminDatabase: 'postgres', external: false, stop, logFile, pid, dataDir, port };
 }
 
 /**
@@ -590,6 +609,7 @@ function redact(url) {
 
 module.exports = {
   ensurePostgres,
+  startEmbeddedPostgres,
   databaseUrl,
   dropDatabases,
   existingDatabases,

@@ -1,5 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { openSync, closeSync } from 'node:fs';
+import { openSync, closeSync, readdirSync, readFileSync } from 'node:fs';
 import { Client } from 'pg';
 import { testEnv, TestNode } from './test-env';
 
@@ -68,4 +68,34 @@ export async function cutDatabaseConnections(nodes: TestNode[]): Promise<number>
   } finally {
     await admin.end();
   }
+}
+
+/**
+ * Kills a process and every child it has, all with SIGKILL, as a power cut would: for a PostgreSQL
+ * postmaster, its backends and background workers die with it and nothing is flushed or checkpointed.
+ * Returns how many processes were killed.
+ */
+export function killProcessTree(pid: number): number {
+  const children = readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((entry) => {
+      try {
+        // pid (comm) state ppid ...; comm may hold spaces and parentheses: read after the last ')'
+        const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid;
+      } catch {
+        return false; // gone meanwhile
+      }
+    })
+    .map(Number);
+  let killed = 0;
+  for (const target of [pid, ...children]) {
+    try {
+      process.kill(target, 'SIGKILL');
+      killed++;
+    } catch {
+      // already gone
+    }
+  }
+  return killed;
 }
