@@ -13,17 +13,33 @@ export function killNode(pid: number): void {
 
 /** Starts `node` again as the global setup did: same port, database, namespace and topology. */
 export function restartNode(node: TestNode & { port: number; logFile: string }): ChildProcess {
+  return startNodeProcess(node, {
+    topologyFile: process.env.FED_TEST_TOPOLOGY ?? `${process.cwd()}/deploy/topology/demo.json`,
+    kafkaBrokers: testEnv.kafkaBrokers,
+    namespace: testEnv.namespace,
+  });
+}
+
+/**
+ * Starts a process of `node` (a restart, or one more instance of it on another port) on the built
+ * app, its output appended to `node.logFile`, in the environment the global setup gives the nodes.
+ * `stopRestartedNodes` stops it.
+ */
+export function startNodeProcess(
+  node: Pick<TestNode, 'code' | 'tier' | 'port' | 'logFile' | 'databaseUrl'>,
+  federation: { topologyFile: string; kafkaBrokers: string[]; namespace: string },
+): ChildProcess {
   const out = openSync(node.logFile, 'a');
   const child = spawn(process.execPath, ['--enable-source-maps', `dist/apps/${node.tier}/src/main.js`], {
     cwd: process.cwd(),
     env: {
       ...process.env,
       FED_NODE_CODE: node.code,
-      FED_TOPOLOGY: process.env.FED_TEST_TOPOLOGY ?? `${process.cwd()}/deploy/topology/demo.json`,
+      FED_TOPOLOGY: federation.topologyFile,
       FED_HTTP_PORT: String(node.port),
       DATABASE_URL: node.databaseUrl,
-      KAFKA_BROKERS: testEnv.kafkaBrokers.join(','),
-      FED_NAMESPACE: testEnv.namespace,
+      KAFKA_BROKERS: federation.kafkaBrokers.join(','),
+      FED_NAMESPACE: federation.namespace,
       // as the global setup starts them
       TZ: 'America/New_York',
       FED_TEST_CLOCK: '1',
