@@ -10,7 +10,9 @@
  *      (FED_SEED=always files them again, FED_SEED=never never does);
  *   4. a table of the nodes, then waits. Ctrl-C stops everything; a second Ctrl-C exits at once.
  *
- * Environment: KAFKA_BROKERS, DATABASE_URL, FED_FORCE_EMBEDDED_PG, FED_TOPOLOGY, FED_SEED, LOG_LEVEL.
+ * Environment: KAFKA_BROKERS, DATABASE_URL, FED_FORCE_EMBEDDED_PG, FED_TOPOLOGY, FED_SEED, LOG_LEVEL,
+ * FED_PORT_OFFSET (a second federation beside the first: every port shifted by it, its own topics,
+ * databases, broker and logs, see `instance`).
  */
 
 const path = require('node:path');
@@ -28,12 +30,28 @@ const {
 const { seedDemo } = require('./seed');
 const { publishDemoCatalog } = require('../infra/catalog');
 
-const NAME = 'dev';
-const KAFKA_PORT = 9092;
-const KAFKA_CONTROLLER_PORT = 9093;
-const NAMESPACE = 'fed';
-const DB_PREFIX = 'fed';
-const LOG_DIR = path.join(REPO_ROOT, '.run', 'logs');
+/**
+ * Where this federation lives. FED_PORT_OFFSET=N (default 0) shifts the topology's ports and our
+ * broker's by N and names everything else after N, so that it runs beside the default one without
+ * touching it: broker .run/kafka-dev-N, topics fed-N.*, databases fed_N_*, logs .run/logs-N.
+ */
+function instance() {
+  const raw = (process.env.FED_PORT_OFFSET ?? '').trim() || '0';
+  const offset = Number(raw);
+  if (!/^\d+$/.test(raw) || offset > 30_000) {
+    throw new Error(`FED_PORT_OFFSET must be a whole number from 0 to 30000, not ${JSON.stringify(raw)}`);
+  }
+  const suffix = offset ? `-${offset}` : '';
+  return {
+    portOffset: offset,
+    name: `dev${suffix}`,
+    kafkaPort: 9092 + offset,
+    kafkaControllerPort: 9093 + offset,
+    namespace: `fed${suffix}`,
+    dbPrefix: offset ? `fed_${offset}` : 'fed',
+    logDir: path.join(REPO_ROOT, '.run', `logs${suffix}`),
+  };
+}
 
 const log = stderrLog('start');
 
@@ -77,6 +95,7 @@ function onSignal(signal) {
 async function main() {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  const { portOffset, name, kafkaPort, kafkaControllerPort, namespace, dbPrefix, logDir } = instance();
 
   const topologyFile = path.resolve(
     process.env.FED_TOPOLOGY || path.join(REPO_ROOT, 'deploy', 'topology', 'demo.json'),
@@ -84,17 +103,17 @@ async function main() {
   const topology = readTopology(topologyFile);
   assertAppsBuilt(topologyFile);
   // fail before anything starts when a node's port is taken (Kafka checks its own ports)
-  await stopLeftoverNodes(0, stderrLog('federation'));
-  await assertPortsFree(federationPorts(topologyFile));
+  await stopLeftoverNodes(portOffset, stderrLog('federation'));
+  await assertPortsFree(federationPorts(topologyFile, portOffset));
 
   const [kafkaResult, pgResult] = await Promise.allSettled([
     ensureKafka({
-      name: NAME,
-      port: KAFKA_PORT,
-      controllerPort: KAFKA_CONTROLLER_PORT,
+      name,
+      port: kafkaPort,
+      controllerPort: kafkaControllerPort,
       log: stderrLog('kafka'),
     }),
-    ensurePostgres({ name: NAME, log: stderrLog('postgres') }),
+    ensurePostgres({ name, log: stderrLog('postgres') }),
   ]);
   // external servers are not ours to stop
   if (kafkaResult.status === 'fulfilled' && !kafkaResult.value.external) {
@@ -114,7 +133,7 @@ async function main() {
   if (seedMode === 'auto') {
     const communityDbs = topology
       .filter((n) => n.tier === 'community')
-      .map((n) => nodeDatabaseName(DB_PREFIX, n.code));
+      .map((n) => nodeDatabaseName(dbPrefix, n.code));
     const existing = await existingDatabases(pg.serverUrl, pg.adminDatabase, communityDbs);
     seed = existing.length < communityDbs.length;
     if (!seed)
@@ -125,12 +144,12 @@ async function main() {
 
   const federation = await startFederation({
     topologyFile,
-    portOffset: 0,
-    namespace: NAMESPACE,
-    dbPrefix: DB_PREFIX,
+    portOffset,
+    namespace,
+    dbPrefix,
     brokers: kafka.brokers,
     serverUrl: pg.serverUrl,
-    logDir: LOG_DIR,
+    logDir,
     log: stderrLog('federation'),
     onNodeExit: (node, code, signal) => {
       if (!shuttingDown) {
@@ -157,8 +176,8 @@ async function main() {
   printTable(federation.nodes);
   const lines = [
     `Kafka       ${kafka.brokers}${kafka.external ? ' (KAFKA_BROKERS)' : `  log ${path.relative(REPO_ROOT, kafka.logFile ?? '')}`}`,
-    `PostgreSQL  ${pg.serverUrl}  databases ${DB_PREFIX}_*${pg.logFile ? `  log ${pg.logFile}` : ''}`,
-    `Topics      ${NAMESPACE}.*`,
+    `PostgreSQL  ${pg.serverUrl}  databases ${dbPrefix}_*${pg.logFile ? `  log ${pg.logFile}` : ''}`,
+    `Topics      ${namespace}.*`,
     '',
     'Press Ctrl-C to stop everything.',
   ];
