@@ -889,6 +889,9 @@ function metricsDelta(before, after, wallSeconds) {
       applyBatches: batches || undefined,
       meanBatchSize: batches ? round(applied / batches, 1) : undefined,
       meanApplyBatchMs: batches ? round((1000 * d('fed_apply_batch_seconds_sum')) / batches, 1) : undefined,
+      meanFetchWaitMs: d('fed_fetch_wait_seconds_count')
+        ? round((1000 * d('fed_fetch_wait_seconds_sum')) / d('fed_fetch_wait_seconds_count'), 1)
+        : undefined,
       eventLoopLagP99Ms: round(1000 * metricSum(a, 'nodejs_eventloop_lag_p99_seconds'), 1),
       outboxBacklogGauge: metricSum(a, 'fed_outbox_backlog'),
       consumerLagGauge: metricSum(a, 'fed_consumer_lag'),
