@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import {
@@ -69,6 +69,7 @@ const awaitCount = (count: () => number, n: number, what: string, timeoutMs = 20
 async function clerk(
   filingUrl: string,
   until: () => boolean,
+  abandoned: () => boolean,
   filed: { key: string; caseNo: string }[],
   refusals: { status: number | string; code?: string; retryAfter?: string | null }[],
 ): Promise<void> {
@@ -93,6 +94,7 @@ async function clerk(
       } catch (err) {
         refusals.push({ status: `no answer: ${(err as Error).message}` });
       }
+      if (abandoned()) return;
       if (Date.now() > giveUpAt) throw new Error(`filing ${key} was not accepted within 60 s`);
       await sleep(100);
     }
@@ -132,16 +134,31 @@ describe('a community, its district and the city through a database crash and a 
   };
   const health = async (base: string) =>
     (await fetch(`${base}/health`).catch(() => ({ status: 'no answer' }))).status;
-  /** Clerks filing at the community until the returned function is called (which waits for them). */
+  /**
+   * Clerks filing at the community until `stop` (which lets each finish its filing under way, and
+   * waits for them); `abandon` (for a test that failed) ends their retries too.
+   */
   const startFiling = () => {
-    let stop = false;
+    let stopped = false;
+    let abandoned = false;
     const clerks = Array.from({ length: CLERKS }, () =>
-      clerk(url(COMMUNITY, '/api/v1/cases'), () => stop, filed, refusals),
+      clerk(
+        url(COMMUNITY, '/api/v1/cases'),
+        () => stopped,
+        () => abandoned,
+        filed,
+        refusals,
+      ),
     );
-    return async () => {
-      stop = true;
+    const stop = async () => {
+      stopped = true;
       await Promise.all(clerks);
     };
+    const abandon = async () => {
+      abandoned = true;
+      await stop().catch(() => undefined);
+    };
+    return { stop, abandon };
   };
 
   /**
@@ -222,14 +239,42 @@ describe('a community, its district and the city through a database crash and a 
   }, 240_000);
 
   afterAll(async () => {
-    await stopRestartedNodes();
-    await federation?.stop();
-    await pg?.stop();
-    if (pg) rmSync(join(pg.dataDir, '..'), { recursive: true, force: true });
-  });
+    try {
+      await stopRestartedNodes();
+      await federation?.stop();
+    } finally {
+      await pg?.stop();
+      if (pg) {
+        // The server's log stays with the nodes' for a post-mortem; its data (tens of MB) goes.
+        const serverDir = join(pg.dataDir, '..');
+        if (existsSync(join(serverDir, 'postgres.log')))
+          copyFileSync(join(serverDir, 'postgres.log'), join(runDir, 'postgres.log'));
+        rmSync(serverDir, { recursive: true, force: true });
+      }
+    }
+  }, 120_000);
 
   it('their PostgreSQL server crashing loses no filing, files none twice, and applies and counts each case once at every tier', async () => {
-    const stopFiling = startFiling();
+    const filing = startFiling();
+    try {
+      await crashAndRecover(filing.stop);
+    } finally {
+      await filing.abandon();
+    }
+    // Refused while down: 503 with the reason and when to retry, or no answer at all; never a 500.
+    expect(refusals.length).toBeGreaterThan(0);
+    expect(
+      refusals.filter(
+        (r) =>
+          typeof r.status === 'number' &&
+          !(r.status === 503 && r.code === 'database_unavailable' && r.retryAfter === '2'),
+      ),
+    ).toEqual([]);
+    await expectEachCaseOnceEverywhere();
+  }, 240_000);
+
+  /** Files, crashes the server while filing, restarts it, files on, then stops filing. */
+  const crashAndRecover = async (stopFiling: () => Promise<void>) => {
     await awaitCount(() => filed.length, 30, '30 cases filed');
     // A power cut of the database server: postmaster, backends and writers at once.
     expect(killProcessTree(pg.pid ?? 0)).toBeGreaterThan(1);
@@ -249,31 +294,52 @@ describe('a community, its district and the city through a database crash and a 
     const afterRestart = filed.length;
     await awaitCount(() => filed.length, afterRestart + 30, '30 more cases filed after the restart', 60_000);
     await stopFiling();
-
-    // Refused while down: 503 with the reason and when to retry, or no answer at all; never a 500.
-    expect(refusals.length).toBeGreaterThan(0);
-    expect(
-      refusals.filter(
-        (r) =>
-          typeof r.status === 'number' &&
-          !(r.status === 503 && r.code === 'database_unavailable' && r.retryAfter === '2'),
-      ),
-    ).toEqual([]);
-    await expectEachCaseOnceEverywhere();
-  }, 240_000);
+  };
 
   it('a second process of the district taking over from the first while cases flow applies and relays each case once', async () => {
     const district = node(DISTRICT);
-    const stopFiling = startFiling();
+    const filing = startFiling();
+    try {
+      await handOver(district);
+      await filing.stop();
+    } finally {
+      await filing.abandon();
+    }
+    // From here on the successor is the district.
+    const successorUrl = `http://127.0.0.1:${district.port + 50}`;
+    federation.nodes = federation.nodes.map((n) => (n.code === DISTRICT ? { ...n, url: successorUrl } : n));
+    expect(await health(district.url)).toBe('no answer');
+    // Both processes relayed from the one outbox for a while, and partitions moved between them
+    // mid-batch: whatever was delivered twice was recognised as a duplicate, not applied again.
+    await expectEachCaseOnceEverywhere();
+  }, 240_000);
+
+  /**
+   * A rolling restart while the clerks file: a new process of `district` starts beside the old one,
+   * in the same consumer group, on the same database and outbox; the partitions are split between
+   * the two; then the old one stops.
+   */
+  const handOver = async (district: RunningNode) => {
     await awaitCount(() => filed.length, filed.length + 20, '20 cases filed');
-    // A rolling restart: the new process starts beside the old one, in the same consumer group, on
-    // the same database and outbox; the partitions are split between the two, then the old one stops.
-    const successor = { ...district, port: district.port + 50 };
-    startNodeProcess(successor, { topologyFile, kafkaBrokers: testEnv.kafkaBrokers, namespace });
+    const successor = {
+      ...district,
+      port: district.port + 50,
+      logFile: district.logFile.replace(/\.log$/, '-successor.log'),
+    };
+    const child = startNodeProcess(successor, {
+      topologyFile,
+      kafkaBrokers: testEnv.kafkaBrokers,
+      namespace,
+    });
     const successorUrl = `http://127.0.0.1:${successor.port}`;
-    await eventually(async () => ((await health(successorUrl)) === 200 ? true : undefined), {
-      what: 'the second district process ready',
-      timeoutMs: 60_000,
+    const exited = () => child.exitCode !== null || child.signalCode !== null;
+    const ready = await eventually(
+      async () => (exited() ? 'exited' : (await health(successorUrl)) === 200 ? 'ready' : undefined),
+      { what: 'the second district process ready', timeoutMs: 60_000 },
+    );
+    expect({ successor: ready, log: successor.logFile }).toEqual({
+      successor: 'ready',
+      log: successor.logFile,
     });
     // It takes a share of the partitions and applies what comes on them.
     const appliedBySuccessor = async () => {
@@ -301,19 +367,11 @@ describe('a community, its district and the city through a database crash and a 
       what: 'the first district process gone',
       timeoutMs: 30_000,
     });
-    expect(await health(district.url)).toBe('no answer');
     await awaitCount(
       () => filed.length,
       beforeHandOver + 20,
       '20 more cases filed after the hand-over',
       60_000,
     );
-    await stopFiling();
-
-    // From here on the successor is the district.
-    federation.nodes = federation.nodes.map((n) => (n.code === DISTRICT ? { ...n, url: successorUrl } : n));
-    // Both processes relayed from the one outbox for a while, and partitions moved between them
-    // mid-batch: whatever was delivered twice was recognised as a duplicate, not applied again.
-    await expectEachCaseOnceEverywhere();
-  }, 240_000);
+  };
 });

@@ -1,16 +1,32 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { eventually, getJson, testEnv } from '@fed/testing';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { dropDatabases } = require('../deploy/infra/postgres') as {
+/* eslint-disable @typescript-eslint/no-require-imports */
+const { dropDatabases, databaseUrl } = require('../deploy/infra/postgres') as {
   dropDatabases: (serverUrl: string, adminDatabase: string, prefix: string) => Promise<string[]>;
+  databaseUrl: (serverUrl: string, dbName: string) => string;
 };
+const { deleteTopics } = require('../deploy/infra/kafka') as {
+  deleteTopics: (brokers: string, prefix: string) => Promise<unknown>;
+};
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 /** Beside the test federation (+20000), the failover test's (+21000) and the bench's (+25000). */
 const PORT_OFFSET = 22_000;
 const DB_PREFIX = `fed_${PORT_OFFSET}_`;
+const TOPIC_PREFIX = `fed-${PORT_OFFSET}.`;
+
+/** Signals the launcher's process group (it runs detached, as in a terminal of its own). */
+const signalGroup = (pid: number | undefined, signal: NodeJS.Signals) => {
+  if (!pid || pid <= 1) return;
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // gone already
+  }
+};
 
 /**
  * `npm start` as a new user runs it — the launcher brings up the demo federation, seeds it, prints
@@ -18,56 +34,78 @@ const DB_PREFIX = `fed_${PORT_OFFSET}_`;
  * (FED_PORT_OFFSET), on the test run's broker and PostgreSQL server.
  */
 describe('npm start (deploy/scripts/start.js) with FED_PORT_OFFSET', () => {
-  let launcher: ChildProcess;
+  let launcher: ChildProcess | undefined;
+  let stdout = '';
   let output = '';
-  let exited: Promise<{ code: number | null; signal: string | null }>;
+  let exited: Promise<{ code: number | null; signal: string | null }> | undefined;
   const adminDatabase = process.env.FED_TEST_PG_ADMIN_DB ?? 'postgres';
+  const brokers = testEnv.kafkaBrokers.join(',');
+  // Should this worker die with the launcher up, its process group goes too.
+  const onExit = () => signalGroup(launcher?.pid, 'SIGKILL');
 
   beforeAll(async () => {
     // Leftovers of a run that died before its cleanup.
     await dropDatabases(testEnv.pgServerUrl, adminDatabase, DB_PREFIX);
-    launcher = spawn(process.execPath, ['deploy/scripts/start.js'], {
+    await deleteTopics(brokers, TOPIC_PREFIX);
+    process.once('exit', onExit);
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      FED_PORT_OFFSET: String(PORT_OFFSET),
+      KAFKA_BROKERS: brokers,
+      DATABASE_URL: databaseUrl(testEnv.pgServerUrl, adminDatabase),
+      FED_SEED: 'auto',
+      LOG_LEVEL: 'info',
+      TZ: 'America/New_York',
+    };
+    delete env.FED_TOPOLOGY;
+    delete env.FED_FORCE_EMBEDDED_PG;
+    const child = spawn(process.execPath, ['deploy/scripts/start.js'], {
       cwd: process.cwd(),
-      env: {
-        ...process.env,
-        FED_PORT_OFFSET: String(PORT_OFFSET),
-        KAFKA_BROKERS: testEnv.kafkaBrokers.join(','),
-        DATABASE_URL: `${testEnv.pgServerUrl.replace(/\/$/, '')}/${adminDatabase}`,
-        TZ: 'America/New_York',
-      },
+      env,
       // Its own process group, as in a terminal: Ctrl-C signals the launcher and its nodes together.
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    launcher.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    launcher.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    exited = new Promise((resolve) => launcher.once('exit', (code, signal) => resolve({ code, signal })));
-    await eventually(
-      () => Promise.resolve(output.includes('Press Ctrl-C to stop everything.') || undefined),
-      {
-        what: `npm start up; its output so far:\n${output.slice(-2000)}`,
-        timeoutMs: 180_000,
-        intervalMs: 250,
-      },
-    );
+    launcher = child;
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      output += chunk.toString();
+    });
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+    const gone = () => child.exitCode !== null || child.signalCode !== null;
+    const state = await eventually(
+      () =>
+        Promise.resolve(
+          gone() ? 'exited' : stdout.includes('Press Ctrl-C to stop everything.') ? 'up' : undefined,
+        ),
+      { what: 'npm start up', timeoutMs: 180_000, intervalMs: 250 },
+    ).catch((e: Error) => e.message);
+    if (state !== 'up')
+      throw new Error(`npm start is not up (${state}); its output:\n${output.slice(-3000)}`);
   }, 200_000);
 
   afterAll(async () => {
-    if (launcher.exitCode === null && launcher.signalCode === null) {
-      process.kill(-(launcher.pid ?? 0), 'SIGKILL');
-      await exited;
+    try {
+      if (launcher && launcher.exitCode === null && launcher.signalCode === null) {
+        signalGroup(launcher.pid, 'SIGKILL');
+        await exited;
+      }
+      signalGroup(launcher?.pid, 'SIGKILL'); // nodes a launcher killed outright left behind
+      process.removeListener('exit', onExit);
+    } finally {
+      await dropDatabases(testEnv.pgServerUrl, adminDatabase, DB_PREFIX);
+      await deleteTopics(brokers, TOPIC_PREFIX);
     }
-    await dropDatabases(testEnv.pgServerUrl, adminDatabase, DB_PREFIX);
-    rmSync(join('.run', `logs-${PORT_OFFSET}`), { recursive: true, force: true });
-  });
+  }, 60_000);
 
   it('brings up every node of the demo topology on its shifted port, seeds cases that reach their district and the city, and stops everything on Ctrl-C', async () => {
     // The table: every node of deploy/topology/demo.json, where it listens.
     const topology = readFileSync('deploy/topology/demo.json', 'utf8');
     const ports = [...topology.matchAll(/"port": (\d+)/g)].map((m) => Number(m[1]) + PORT_OFFSET);
-    const listed = [...output.matchAll(/http:\/\/127\.0\.0\.1:(\d+)/g)].map((m) => Number(m[1]));
+    const listed = [...stdout.matchAll(/http:\/\/127\.0\.0\.1:(\d+)/g)].map((m) => Number(m[1]));
     expect(listed.sort()).toEqual(ports.sort());
-    expect(output).toContain(`databases ${DB_PREFIX}*`);
+    expect(stdout).toContain(`databases ${DB_PREFIX}*`);
     const base = (port: number) => `http://127.0.0.1:${port}`;
     for (const port of ports) expect((await getJson(`${base(port)}/health`)).status).toBe(200);
 
@@ -90,7 +128,7 @@ describe('npm start (deploy/scripts/start.js) with FED_PORT_OFFSET', () => {
     const nodes = (JSON.parse(readFileSync(pidFile, 'utf8')) as { nodes: { code: string; pid: number }[] })
       .nodes;
     expect(nodes).toHaveLength(ports.length);
-    process.kill(-(launcher.pid ?? 0), 'SIGINT');
+    signalGroup(launcher?.pid, 'SIGINT');
     expect(await exited).toEqual({ code: 0, signal: null });
     const alive = nodes.filter(({ pid }) => {
       try {

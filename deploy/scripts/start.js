@@ -33,13 +33,18 @@ const { publishDemoCatalog } = require('../infra/catalog');
 /**
  * Where this federation lives. FED_PORT_OFFSET=N (default 0) shifts the topology's ports and our
  * broker's by N and names everything else after N, so that it runs beside the default one without
- * touching it: broker .run/kafka-dev-N, topics fed-N.*, databases fed_N_*, logs .run/logs-N.
+ * touching it: broker .run/kafka-dev-N, embedded PostgreSQL .run/pg-dev-N (when one is needed),
+ * topics fed-N.*, databases fed_N_*, logs .run/logs-N. N is a multiple of 1000 up to 22000: smaller
+ * steps would overlap the default's ports, larger ones reach Linux's ephemeral ports (32768 and up)
+ * with the broker's 9092 + N.
  */
 function instance() {
   const raw = (process.env.FED_PORT_OFFSET ?? '').trim() || '0';
   const offset = Number(raw);
-  if (!/^\d+$/.test(raw) || offset > 30_000) {
-    throw new Error(`FED_PORT_OFFSET must be a whole number from 0 to 30000, not ${JSON.stringify(raw)}`);
+  if (!/^\d+$/.test(raw) || offset % 1000 !== 0 || offset > 22_000) {
+    throw new Error(
+      `FED_PORT_OFFSET must be 0 or a multiple of 1000 up to 22000, not ${JSON.stringify(raw)}`,
+    );
   }
   const suffix = offset ? `-${offset}` : '';
   return {

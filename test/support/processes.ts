@@ -89,9 +89,12 @@ export async function cutDatabaseConnections(nodes: TestNode[]): Promise<number>
 /**
  * Kills a process and every child it has, all with SIGKILL, as a power cut would: for a PostgreSQL
  * postmaster, its backends and background workers die with it and nothing is flushed or checkpointed.
- * Returns how many processes were killed.
+ * The process is stopped (SIGSTOP) before its children are listed, so that none forked meanwhile
+ * survives it. Linux only (reads /proc). Returns how many processes were killed.
  */
 export function killProcessTree(pid: number): number {
+  if (!Number.isInteger(pid) || pid <= 1) throw new Error(`killProcessTree: refusing pid ${pid}`);
+  process.kill(pid, 'SIGSTOP');
   const children = readdirSync('/proc')
     .filter((entry) => /^\d+$/.test(entry))
     .filter((entry) => {
