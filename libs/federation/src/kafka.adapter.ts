@@ -49,6 +49,24 @@ const KAFKA_LOG_LEVELS: Record<number, 'error' | 'warn' | 'log' | 'debug'> = {
   [logLevel.DEBUG]: 'debug',
 };
 
+/**
+ * What kafkajs logs as an error but is the group's routine when a member joins or leaves (a rolling
+ * restart, a second process of a node): the broker answering a heartbeat or commit of the old
+ * generation. Worth a warning, not an operator's alarm.
+ */
+const ROUTINE_GROUP_ERRORS = [
+  'The group is rebalancing, so a rejoin is needed',
+  'Specified group generation id is not valid',
+];
+
+/** The logger method for a kafkajs log entry. */
+export function kafkaLogMethod(level: number, log: object): 'error' | 'warn' | 'log' | 'debug' {
+  const method = KAFKA_LOG_LEVELS[level] ?? 'log';
+  const error: unknown = (log as { error?: unknown }).error;
+  if (method === 'error' && typeof error === 'string' && ROUTINE_GROUP_ERRORS.includes(error)) return 'warn';
+  return method;
+}
+
 /** Longest a consumer's last work (a final offset commit) may hold up its disconnection. */
 const FINAL_WORK_MS = 3000;
 
@@ -76,7 +94,7 @@ export class KafkaAdapter implements OnModuleDestroy {
         () =>
         ({ level, log }: LogEntry) => {
           const { message, ...fields } = log;
-          this.logger[KAFKA_LOG_LEVELS[level] ?? 'log']({ msg: `kafkajs: ${message}`, ...fields });
+          this.logger[kafkaLogMethod(level, log)]({ msg: `kafkajs: ${message}`, ...fields });
         },
     });
   }
