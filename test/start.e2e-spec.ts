@@ -11,6 +11,9 @@ const { dropDatabases, databaseUrl } = require('../deploy/infra/postgres') as {
 const { deleteTopics } = require('../deploy/infra/kafka') as {
   deleteTopics: (brokers: string, prefix: string) => Promise<unknown>;
 };
+const { stopLeftoverNodes } = require('../deploy/infra/federation') as {
+  stopLeftoverNodes: (portOffset: number, log?: (m: string) => void) => Promise<void>;
+};
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 /** Beside the test federation (+20000), the failover test's (+21000) and the bench's (+25000). */
@@ -44,7 +47,9 @@ describe('npm start (deploy/scripts/start.js) with FED_PORT_OFFSET', () => {
   const onExit = () => signalGroup(launcher?.pid, 'SIGKILL');
 
   beforeAll(async () => {
-    // Leftovers of a run that died before its cleanup.
+    // A federation running with this offset is not ours to disturb: this fails, naming it. Nodes an
+    // earlier run of this test left behind are stopped, its databases and topics dropped.
+    await stopLeftoverNodes(PORT_OFFSET, () => undefined);
     await dropDatabases(testEnv.pgServerUrl, adminDatabase, DB_PREFIX);
     await deleteTopics(brokers, TOPIC_PREFIX);
     process.once('exit', onExit);
