@@ -1,4 +1,4 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { eventually, getJson, testEnv } from '@fed/testing';
@@ -147,4 +147,20 @@ describe('npm start (deploy/scripts/start.js) with FED_PORT_OFFSET', () => {
     expect(existsSync(pidFile)).toBe(false);
     for (const port of ports) await expect(fetch(`${base(port)}/health`)).rejects.toThrow();
   }, 200_000);
+});
+
+describe('npm start with a FED_PORT_OFFSET it cannot honour', () => {
+  it.each(['500', '23000', '-1000', 'abc'])('refuses %s before it starts anything', (offset) => {
+    const run = spawnSync(process.execPath, ['deploy/scripts/start.js'], {
+      cwd: process.cwd(),
+      env: { ...process.env, FED_PORT_OFFSET: offset, KAFKA_BROKERS: '127.0.0.1:1' },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain(
+      `FED_PORT_OFFSET must be 0 or a multiple of 1000 up to 22000, not ${JSON.stringify(offset)}`,
+    );
+    expect(run.stderr).not.toContain('starting');
+  });
 });
