@@ -2,7 +2,8 @@
 'use strict';
 /**
  * Summarizes V8 .cpuprofile files (from `node bench/run.js --profile`): where the sampled CPU time
- * went, by package / area and by function (self time), per file.
+ * went, by package / area, by function (self time) and by function with what it calls (total time:
+ * a function's samples and those of every call below it, counted once per sample), per file.
  *
  *   node bench/profile-summary.js .run/bench-logs/<runid>/profiles/throughput-*.cpuprofile [--top 25]
  */
@@ -53,13 +54,22 @@ function summarize(file) {
   const seconds = (profile.endTime - profile.startTime) / 1e6;
   const areas = new Map();
   const fns = new Map();
+  const totals = new Map();
+  const parent = new Map();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const keyOf = (f) =>
+    `${f.functionName || '(anonymous)'}  ${f.url ? `${path.basename(f.url)}:${f.lineNumber + 1}` : ''} [${area(f)}]`;
   for (const [id, n] of selfSamples) {
     const node = byId.get(id);
     const f = node.callFrame;
     const a = area(f);
     areas.set(a, (areas.get(a) ?? 0) + n);
-    const key = `${f.functionName || '(anonymous)'}  ${f.url ? `${path.basename(f.url)}:${f.lineNumber + 1}` : ''} [${a}]`;
-    fns.set(key, (fns.get(key) ?? 0) + n);
+    fns.set(keyOf(f), (fns.get(keyOf(f)) ?? 0) + n);
+    if (a === '(idle)') continue;
+    // Every function on the stack of these samples, once (a recursive one would count twice).
+    const onStack = new Set();
+    for (let at = id; at !== undefined; at = parent.get(at)) onStack.add(keyOf(byId.get(at).callFrame));
+    for (const key of onStack) totals.set(key, (totals.get(key) ?? 0) + n);
   }
   const idle = areas.get('(idle)') ?? 0;
   const busy = total - idle;
@@ -77,6 +87,13 @@ function summarize(file) {
   out.push('  by function (self):');
   for (const [k, n] of [...fns]
     .filter(([k]) => !k.startsWith('(idle)'))
+    .sort((x, y) => y[1] - x[1])
+    .slice(0, top)) {
+    out.push(`    ${pct(n)}  ${k}`);
+  }
+  out.push('  by function with what it calls (total):');
+  for (const [k, n] of [...totals]
+    .filter(([k]) => !k.startsWith('(root)') && !k.startsWith('(program)'))
     .sort((x, y) => y[1] - x[1])
     .slice(0, top)) {
     out.push(`    ${pct(n)}  ${k}`);

@@ -6,7 +6,9 @@ import {
   eventually,
   filingBody,
   getJson,
+  isAlive,
   killProcessTree,
+  metricAt,
   postJson,
   startNodeProcess,
   stopRestartedNodes,
@@ -254,25 +256,6 @@ describe('a community, its district and the city through a database crash and a 
     }
   }, 120_000);
 
-  it('their PostgreSQL server crashing loses no filing, files none twice, and applies and counts each case once at every tier', async () => {
-    const filing = startFiling();
-    try {
-      await crashAndRecover(filing.stop);
-    } finally {
-      await filing.abandon();
-    }
-    // Refused while down: 503 with the reason and when to retry, or no answer at all; never a 500.
-    expect(refusals.length).toBeGreaterThan(0);
-    expect(
-      refusals.filter(
-        (r) =>
-          typeof r.status === 'number' &&
-          !(r.status === 503 && r.code === 'database_unavailable' && r.retryAfter === '2'),
-      ),
-    ).toEqual([]);
-    await expectEachCaseOnceEverywhere();
-  }, 240_000);
-
   /** Files, crashes the server while filing, restarts it, files on, then stops filing. */
   const crashAndRecover = async (stopFiling: () => Promise<void>) => {
     await awaitCount(() => filed.length, 30, '30 cases filed');
@@ -296,18 +279,84 @@ describe('a community, its district and the city through a database crash and a 
     await stopFiling();
   };
 
+  /**
+   * A rolling restart while the clerks file: a new process of `district` starts beside the old one,
+   * in the same consumer group, on the same database and outbox; the partitions are split between
+   * the two; then the old one stops. Returns where the new one listens and logs.
+   */
+  const handOver = async (district: RunningNode) => {
+    await awaitCount(() => filed.length, filed.length + 20, '20 cases filed');
+    const successor = {
+      ...district,
+      port: district.port + 50,
+      url: `http://127.0.0.1:${district.port + 50}`,
+      logFile: district.logFile.replace(/\.log$/, '-successor.log'),
+    };
+    const child = startNodeProcess(successor, {
+      topologyFile,
+      kafkaBrokers: testEnv.kafkaBrokers,
+      namespace,
+    });
+    const exited = () => child.exitCode !== null || child.signalCode !== null;
+    const ready = await eventually(
+      async () => (exited() ? 'exited' : (await health(successor.url)) === 200 ? 'ready' : undefined),
+      { what: 'the second district process ready', timeoutMs: 60_000 },
+    );
+    expect({ successor: ready, log: successor.logFile }).toEqual({
+      successor: 'ready',
+      log: successor.logFile,
+    });
+    // It takes a share of the partitions and applies what comes on them.
+    await eventually(
+      async () => ((await metricAt(successor.url, 'fed_events_applied_total')) > 0 ? true : undefined),
+      { what: 'the second district process applying its share', timeoutMs: 60_000 },
+    );
+    const beforeHandOver = filed.length;
+    process.kill(district.pid, 'SIGTERM');
+    await eventually(() => Promise.resolve(isAlive(district.pid) ? undefined : true), {
+      what: 'the first district process gone',
+      timeoutMs: 30_000,
+    });
+    await awaitCount(
+      () => filed.length,
+      beforeHandOver + 20,
+      '20 more cases filed after the hand-over',
+      60_000,
+    );
+    return successor;
+  };
+
+  it('their PostgreSQL server crashing loses no filing, files none twice, and applies and counts each case once at every tier', async () => {
+    const filing = startFiling();
+    try {
+      await crashAndRecover(filing.stop);
+    } finally {
+      await filing.abandon();
+    }
+    // Refused while down: 503 with the reason and when to retry, or no answer at all; never a 500.
+    expect(refusals.length).toBeGreaterThan(0);
+    expect(
+      refusals.filter(
+        (r) =>
+          typeof r.status === 'number' &&
+          !(r.status === 503 && r.code === 'database_unavailable' && r.retryAfter === '2'),
+      ),
+    ).toEqual([]);
+    await expectEachCaseOnceEverywhere();
+  }, 240_000);
+
   it('a second process of the district taking over from the first while cases flow applies and relays each case once', async () => {
     const district = node(DISTRICT);
     const filing = startFiling();
-    let successorLog = '';
+    let successor: RunningNode | undefined;
     try {
-      successorLog = await handOver(district);
+      successor = await handOver(district);
       await filing.stop();
     } finally {
       await filing.abandon();
     }
     // From here on the successor is the district.
-    const successorUrl = `http://127.0.0.1:${district.port + 50}`;
+    const { url: successorUrl, logFile: successorLog } = successor;
     federation.nodes = federation.nodes.map((n) => (n.code === DISTRICT ? { ...n, url: successorUrl } : n));
     expect(await health(district.url)).toBe('no answer');
     // Both processes relayed from the one outbox for a while, and partitions moved between them
@@ -320,66 +369,4 @@ describe('a community, its district and the city through a database crash and a 
       .filter((line) => line.includes('"level":"error"'));
     expect(errors).toEqual([]);
   }, 240_000);
-
-  /**
-   * A rolling restart while the clerks file: a new process of `district` starts beside the old one,
-   * in the same consumer group, on the same database and outbox; the partitions are split between
-   * the two; then the old one stops.
-   */
-  const handOver = async (district: RunningNode) => {
-    await awaitCount(() => filed.length, filed.length + 20, '20 cases filed');
-    const successor = {
-      ...district,
-      port: district.port + 50,
-      logFile: district.logFile.replace(/\.log$/, '-successor.log'),
-    };
-    const child = startNodeProcess(successor, {
-      topologyFile,
-      kafkaBrokers: testEnv.kafkaBrokers,
-      namespace,
-    });
-    const successorUrl = `http://127.0.0.1:${successor.port}`;
-    const exited = () => child.exitCode !== null || child.signalCode !== null;
-    const ready = await eventually(
-      async () => (exited() ? 'exited' : (await health(successorUrl)) === 200 ? 'ready' : undefined),
-      { what: 'the second district process ready', timeoutMs: 60_000 },
-    );
-    expect({ successor: ready, log: successor.logFile }).toEqual({
-      successor: 'ready',
-      log: successor.logFile,
-    });
-    // It takes a share of the partitions and applies what comes on them.
-    const appliedBySuccessor = async () => {
-      const text = await (await fetch(`${successorUrl}/metrics`)).text();
-      return text
-        .split('\n')
-        .filter((l) => l.startsWith('fed_events_applied_total'))
-        .reduce((sum, l) => sum + Number(l.split(' ').pop()), 0);
-    };
-    await eventually(async () => ((await appliedBySuccessor()) > 0 ? true : undefined), {
-      what: 'the second district process applying its share',
-      timeoutMs: 60_000,
-    });
-    const beforeHandOver = filed.length;
-    process.kill(district.pid, 'SIGTERM');
-    const alive = (pid: number) => {
-      try {
-        process.kill(pid, 0);
-        return true;
-      } catch {
-        return false;
-      }
-    };
-    await eventually(() => Promise.resolve(alive(district.pid) ? undefined : true), {
-      what: 'the first district process gone',
-      timeoutMs: 30_000,
-    });
-    await awaitCount(
-      () => filed.length,
-      beforeHandOver + 20,
-      '20 more cases filed after the hand-over',
-      60_000,
-    );
-    return successor.logFile;
-  };
 });

@@ -1,7 +1,7 @@
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { eventually, getJson, testEnv } from '@fed/testing';
+import { eventually, getJson, isAlive, testEnv } from '@fed/testing';
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 const { dropDatabases, databaseUrl } = require('../deploy/infra/postgres') as {
@@ -135,15 +135,7 @@ describe('npm start (deploy/scripts/start.js) with FED_PORT_OFFSET', () => {
     expect(nodes).toHaveLength(ports.length);
     signalGroup(launcher?.pid, 'SIGINT');
     expect(await exited).toEqual({ code: 0, signal: null });
-    const alive = nodes.filter(({ pid }) => {
-      try {
-        process.kill(pid, 0);
-        return true;
-      } catch {
-        return false;
-      }
-    });
-    expect(alive).toEqual([]);
+    expect(nodes.filter(({ pid }) => isAlive(pid))).toEqual([]);
     expect(existsSync(pidFile)).toBe(false);
     for (const port of ports) await expect(fetch(`${base(port)}/health`)).rejects.toThrow();
   }, 200_000);

@@ -53,8 +53,12 @@ export async function historyAt(code: string, caseNo: string): Promise<EventView
   return res.body.events.map(({ appliedAt: _node_local, ...event }) => event);
 }
 
-export async function metric(code: string, name: string, labels = ''): Promise<number> {
-  const text = await (await fetch(url(code, '/metrics'))).text();
+export const metric = (code: string, name: string, labels = ''): Promise<number> =>
+  metricAt(node(code).url, name, labels);
+
+/** The sum of a metric's samples (those whose labels include `labels`) in /metrics at `baseUrl`. */
+export async function metricAt(baseUrl: string, name: string, labels = ''): Promise<number> {
+  const text = await (await fetch(`${baseUrl}/metrics`)).text();
   return text
     .split('\n')
     .filter((l) => l.startsWith(name) && l.includes(labels))

@@ -3,6 +3,13 @@ import { openSync, closeSync, readdirSync, readFileSync } from 'node:fs';
 import { Client } from 'pg';
 import { testEnv, TestNode } from './test-env';
 
+// The launcher's helpers (plain JavaScript under deploy/).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const util = require('../../deploy/infra/util') as { isAlive: (pid: number) => boolean };
+
+/** Whether a process with this pid runs (one of another user's included). */
+export const isAlive = (pid: number): boolean => util.isAlive(pid);
+
 /** A node process this test started again after killing the original. */
 const restarted = new Set<ChildProcess>();
 
