@@ -19,8 +19,13 @@ export interface ParkedRow {
 }
 
 export interface DeadLetterToStore {
-  /** Short class of the reason, a metric label: undecodable, not-allowed, conflict. */
-  kind: 'undecodable' | 'not-allowed' | 'conflict';
+  /**
+   * Short class of the reason, a metric label: undecodable, not-allowed, conflict, or cannot-apply
+   * (well-formed, but the database refuses it).
+   */
+  kind: 'undecodable' | 'not-allowed' | 'conflict' | 'cannot-apply';
+  /** The refused event's id, when it decoded: a copy of it arriving later is not set aside again. */
+  eventId: string | null;
   topic: string;
   partition: number;
   offset: string;
@@ -41,6 +46,12 @@ export interface SourceProgress {
   lastDelayMs: number | null;
 }
 
+/**
+ * The advisory lock an applying transaction holds (beside the statistics' 74_651_001, taken at the
+ * first write of a case).
+ */
+const APPLY_LOCK = 74_651_002;
+
 /** The SQL of applying inbound events; every method runs inside the caller's transaction. */
 @Injectable()
 export class ReplicaRepository {
@@ -49,6 +60,11 @@ export class ReplicaRepository {
   /** Runs `work` in one database transaction: a batch is applied entirely or not at all. */
   transaction<T>(work: (m: EntityManager) => Promise<T>): Promise<T> {
     return this.dataSource.transaction(work);
+  }
+
+  /** Waits for any other applying transaction of this node to end; held until this one ends. */
+  async lockApply(m: EntityManager): Promise<void> {
+    await m.query(`SELECT pg_advisory_xact_lock($1)`, [APPLY_LOCK]);
   }
 
   /** Current state of the cases, locked until the transaction ends. */
@@ -143,18 +159,22 @@ export class ReplicaRepository {
   }
 
   /**
-   * Records dead letters; one seen before (same topic, partition, offset and index in the batch) is
-   * not recorded twice.
+   * Records dead letters and returns those recorded now, their texts made storable (see
+   * `storableText`). One seen before — the same position (topic, partition, offset and index in the
+   * message), or the same event arriving again — is not recorded twice.
    */
-  async insertDeadLetters(m: EntityManager, letters: DeadLetterToStore[]): Promise<DeadLetterToStore[]> {
-    if (letters.length === 0) return [];
+  async insertDeadLetters(m: EntityManager, given: DeadLetterToStore[]): Promise<DeadLetterToStore[]> {
+    if (given.length === 0) return [];
+    const letters = given.map(storableLetter);
     const payloads = byteStrings(letters.map((l) => l.payload));
     const rows: { topic: string; partition: number; offset: string; message_index: number }[] = await m.query(
-      `WITH inserted AS (INSERT INTO dead_letter (topic, partition, "offset", message_index, message_key, sender, reason, payload)
-       SELECT t, p, o, i, k, s, r, substring($7::bytea FROM bo FOR bl)
-       FROM unnest($1::text[], $2::int[], $3::text[], $8::int[], $4::text[], $5::text[], $6::text[], $9::int[], $10::int[])
-         AS u(t, p, o, i, k, s, r, bo, bl)
-       ON CONFLICT ON CONSTRAINT uq_dead_letter_position DO NOTHING
+      `WITH inserted AS (INSERT INTO dead_letter (topic, partition, "offset", message_index, message_key, sender, reason,
+                                                  payload, event_id)
+       SELECT t, p, o, i, k, s, r, substring($7::bytea FROM bo FOR bl), e
+       FROM unnest($1::text[], $2::int[], $3::text[], $8::int[], $4::text[], $5::text[], $6::text[], $9::int[], $10::int[],
+                   $11::uuid[])
+         AS u(t, p, o, i, k, s, r, bo, bl, e)
+       ON CONFLICT DO NOTHING
        RETURNING topic, partition, "offset", message_index) SELECT * FROM inserted`,
       [
         letters.map((l) => l.topic),
@@ -167,6 +187,7 @@ export class ReplicaRepository {
         letters.map((l) => l.index),
         payloads.offsets,
         payloads.lengths,
+        letters.map((l) => l.eventId),
       ],
     );
     const at = (topic: string, partition: number, offset: string, index: number) =>
@@ -200,4 +221,29 @@ export class ReplicaRepository {
       ],
     );
   }
+}
+
+/** Longest reason kept; a reason quotes what it refuses, which may be long. */
+const MAX_REASON = 2000;
+/** Longest sender or key kept (a node code is 6 or 12 digits, a case number about 30). */
+const MAX_LABEL = 200;
+
+/**
+ * A text PostgreSQL, a jsonb header and a log line all take: control characters (NUL above all, which
+ * a text column refuses and which a reason quoting a hostile header or event type carries) written as
+ * `\u0000`, and no more than `max` characters. Without it, a dead letter that cannot be stored would
+ * stop its partition.
+ */
+export function storableText(text: string, max: number): string {
+  const escaped = text.replace(
+    // eslint-disable-next-line no-control-regex -- the control characters are what is replaced
+    /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+  return escaped.length <= max ? escaped : `${escaped.slice(0, max - 1)}…`;
+}
+
+function storableLetter(l: DeadLetterToStore): DeadLetterToStore {
+  const label = (s: string | null) => (s === null ? null : storableText(s, MAX_LABEL));
+  return { ...l, reason: storableText(l.reason, MAX_REASON), sender: label(l.sender), key: label(l.key) };
 }

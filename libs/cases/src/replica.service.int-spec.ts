@@ -18,6 +18,7 @@ import {
   uniqueNamespace,
 } from '@fed/testing';
 import { STATEMENT_PARAM_BYTES } from '@fed/persistence';
+import { Metrics } from '@fed/platform';
 import { federationNodeImports } from './federation-node';
 import { ReferenceRepository } from './reference.repository';
 import { ReplicaService } from './replica.service';
@@ -32,6 +33,7 @@ describe('ReplicaService (district, real PostgreSQL and Kafka)', () => {
   let replica: ReplicaService;
   let db: DataSource;
   let kafka: KafkaAdapter;
+  let metrics: Metrics;
   let namespace: string;
 
   beforeAll(async () => {
@@ -44,6 +46,7 @@ describe('ReplicaService (district, real PostgreSQL and Kafka)', () => {
     replica = app.get(ReplicaService);
     db = app.get(DataSource);
     kafka = app.get(KafkaAdapter);
+    metrics = app.get(Metrics);
     // The catalog version the test cases are filed under, as the city published it to this district.
     const references = app.get(ReferenceRepository);
     await db.transaction((m) =>
@@ -348,4 +351,131 @@ describe('ReplicaService (district, real PostgreSQL and Kafka)', () => {
     );
     expect(letters).toHaveLength(4);
   });
+
+  it('sets a refused event aside once when it arrives again at another offset (a relay that published twice)', async () => {
+    const forged = inbound(filedEvent(newCaseNo(COMMUNITY)), '150202002003', up());
+    const counted = () => deadLettered('not-allowed');
+    const before = await counted();
+    await replica.applyBatch({ events: [forged], references: [], rejects: [] });
+    // The same envelope again, at a new offset, twice in one batch.
+    const again = () => ({
+      ...forged,
+      position: { ...forged.position, offset: `${forged.position.offset}-again` },
+    });
+    await replica.applyBatch({ events: [again(), again()], references: [], rejects: [] });
+
+    const [{ n }] = await db.query<{ n: number }[]>(
+      'SELECT count(*)::int AS n FROM dead_letter WHERE event_id = $1',
+      [forged.event.eventId],
+    );
+    expect(n).toBe(1);
+    expect(await counted()).toBe(before + 1);
+  });
+
+  it('stores a letter whose sender or reason holds a NUL with the NUL escaped, and applies the rest', async () => {
+    const good = newCaseNo(COMMUNITY);
+    const hostile = inbound(filedEvent(newCaseNo(COMMUNITY)), '1502\u0000', up());
+    await replica.applyBatch({
+      events: [hostile, inbound(filedEvent(good), COMMUNITY, up())],
+      references: [],
+      rejects: [
+        {
+          position: {
+            topic: up(),
+            partition: 1,
+            offset: 'nul-1',
+            index: -1,
+            key: 'k\u0000',
+            sender: COMMUNITY,
+          },
+          reason: 'unknown eventType "x\u0000y"',
+          raw: Buffer.from('x'),
+        },
+      ],
+    });
+
+    expect(await caseRow(good)).toEqual({ version: 1, status: 'submitted' });
+    const letters = await db.query<{ sender: string | null; reason: string; message_key: string }[]>(
+      `SELECT sender, reason, message_key FROM dead_letter WHERE event_id = $1 OR "offset" = 'nul-1' ORDER BY id`,
+      [hostile.event.eventId],
+    );
+    expect(letters).toEqual([
+      { sender: COMMUNITY, reason: 'unknown eventType "x\\u0000y"', message_key: 'k\\u0000' },
+      {
+        sender: '1502\\u0000',
+        reason: expect.stringContaining('sender 1502\\u0000 is not a node of the federation') as string,
+        message_key: hostile.event.caseNo,
+      },
+    ]);
+  });
+
+  it('sets aside a parked event that no longer decodes, and the case goes on', async () => {
+    const caseNo = newCaseNo(COMMUNITY);
+    await db.query(
+      `INSERT INTO parked_event (case_no, version, event_id, sender, envelope) VALUES ($1, 2, $2, $3, $4)`,
+      [caseNo, randomUUID(), COMMUNITY, Buffer.from('parked before an upgrade')],
+    );
+    await replica.applyBatch({
+      events: [inbound(filedEvent(caseNo), COMMUNITY, up())],
+      references: [],
+      rejects: [],
+    });
+
+    expect(await history(caseNo)).toEqual(['1:case.filed']);
+    expect(await db.query('SELECT 1 FROM parked_event WHERE case_no = $1', [caseNo])).toHaveLength(0);
+    const letters = await db.query<{ topic: string; offset: string; reason: string }[]>(
+      `SELECT topic, "offset", reason FROM dead_letter WHERE message_key = $1`,
+      [caseNo],
+    );
+    expect(letters).toEqual([
+      {
+        topic: 'parked',
+        offset: `${caseNo}@2`,
+        reason: expect.stringContaining('a parked event no longer decodes') as string,
+      },
+    ]);
+  });
+
+  it('counts a copy of a parked event arriving again as a duplicate, and a rival for its version is refused', async () => {
+    const caseNo = newCaseNo(COMMUNITY);
+    const v2 = acceptedEvent(caseNo, 2);
+    await replica.applyBatch({ events: [inbound(v2, COMMUNITY, up())], references: [], rejects: [] });
+    const before = await source(COMMUNITY);
+    const parkedBefore = await metricTotal(metrics.eventsParked);
+
+    const rival = acceptedEvent(caseNo, 2);
+    await replica.applyBatch({
+      events: [
+        inbound(filedEvent(caseNo), COMMUNITY, up()),
+        inbound(v2, COMMUNITY, up()),
+        inbound(rival, COMMUNITY, up()),
+      ],
+      references: [],
+      rejects: [],
+    });
+
+    expect(await history(caseNo)).toEqual(['1:case.filed', '2:case.accepted']);
+    const [{ event_id }] = await db.query<{ event_id: string }[]>(
+      'SELECT event_id FROM case_event WHERE case_no = $1 AND version = 2',
+      [caseNo],
+    );
+    expect(event_id).toBe(v2.eventId);
+    const after = await source(COMMUNITY);
+    expect(Number(after.duplicates_skipped)).toBe(Number(before.duplicates_skipped) + 1);
+    expect(await metricTotal(metrics.eventsParked)).toBe(parkedBefore);
+    const letters = await db.query<{ reason: string }[]>(
+      'SELECT reason FROM dead_letter WHERE event_id = $1',
+      [rival.eventId],
+    );
+    expect(letters).toEqual([{ reason: expect.stringContaining('already another event') as string }]);
+  });
+
+  async function deadLettered(reason: string): Promise<number> {
+    const metric = await metrics.deadLettered.get();
+    return metric.values.find((v) => v.labels.reason === reason)?.value ?? 0;
+  }
 });
+
+async function metricTotal(counter: { get(): Promise<{ values: { value: number }[] }> }): Promise<number> {
+  return (await counter.get()).values.reduce((n, v) => n + v.value, 0);
+}

@@ -10,6 +10,7 @@ import {
   SUPERVISION_ISSUED,
 } from '@fed/contracts';
 import {
+  DEAD_LETTER_PAYLOAD_LIMIT,
   HEADERS,
   InboundBatch,
   InboundEvent,
@@ -62,22 +63,21 @@ export class ReplicaService {
   async applyBatch(batch: InboundBatch): Promise<void> {
     const letters: DeadLetterToStore[] = batch.rejects.map((r) => ({
       ...r.position,
-      kind: 'undecodable',
+      kind: r.eventId ? 'cannot-apply' : 'undecodable',
+      eventId: r.eventId ?? null,
       reason: r.reason,
       payload: r.raw,
     }));
     const references: InboundReference[] = [];
     for (const inbound of batch.references) {
       const refusal = this.referenceRefusal(inbound);
-      if (refusal)
-        letters.push({ ...inbound.position, kind: 'not-allowed', reason: refusal, payload: inbound.raw });
+      if (refusal) letters.push(this.refused(inbound, refusal));
       else references.push(inbound);
     }
     const accepted: Candidate[] = [];
     for (const inbound of batch.events) {
       const refusal = this.refusal(inbound);
-      if (refusal)
-        letters.push({ ...inbound.position, kind: 'not-allowed', reason: refusal, payload: inbound.raw });
+      if (refusal) letters.push(this.refused(inbound, refusal));
       else
         accepted.push({
           event: inbound.event,
@@ -88,11 +88,17 @@ export class ReplicaService {
     }
 
     const outcome = await this.replica.transaction(async (m) => {
+      // One applying transaction at a time: two (a culprit search beside the merged batches, two
+      // processes of this node during a rolling restart) could otherwise both insert a case not held
+      // yet, or one park a version the other cannot see to unpark.
+      await this.replica.lockApply(m);
       await this.refuseUnknownTerms(m, accepted, letters);
       const caseNos = [...new Set(accepted.map((c) => c.event.caseNo))];
       const current = await this.replica.lockCases(m, caseNos);
-      const parked = (await this.replica.takeParked(m, caseNos)).map((p) => this.unpark(p));
-      const candidates = [...accepted, ...parked];
+      const parked = this.unpark(await this.replica.takeParked(m, caseNos), letters);
+      // Parked first: a copy of a parked event arriving again is then its duplicate, and a different
+      // event claiming the same version is the one refused.
+      const candidates = [...parked, ...accepted];
       const lowVersions = candidates
         .filter((c) => c.event.caseVersion <= (current.get(c.event.caseNo)?.version ?? 0))
         .map((c) => ({ caseNo: c.event.caseNo, version: c.event.caseVersion }));
@@ -108,7 +114,13 @@ export class ReplicaService {
           key: candidate.event.caseNo,
           sender: candidate.sender,
         };
-        letters.push({ ...position, kind: 'conflict', reason, payload: candidate.raw });
+        letters.push({
+          ...position,
+          kind: 'conflict',
+          eventId: candidate.event.eventId,
+          reason,
+          payload: candidate.raw,
+        });
       }
       await this.replica.insertEvents(m, plan.apply);
       await this.replica.upsertCases(m, [...plan.results.values()]);
@@ -268,6 +280,7 @@ export class ReplicaService {
       letters.push({
         ...c.position!,
         kind: 'not-allowed',
+        eventId: c.event.eventId,
         reason: terms
           ? `case ${c.event.caseNo} carries terms of item ${item.code} v${item.version} that differ from the catalog`
           : `case ${c.event.caseNo} names item ${item.code} v${item.version}, which the catalog here does not know`,
@@ -291,8 +304,42 @@ export class ReplicaService {
     return null;
   }
 
-  private unpark(p: ParkedRow): Candidate {
-    return { event: decodeEvent(p.envelope), raw: p.envelope, sender: p.sender };
+  private refused(inbound: InboundEvent | InboundReference, reason: string): DeadLetterToStore {
+    return {
+      ...inbound.position,
+      kind: 'not-allowed',
+      eventId: inbound.event.eventId,
+      reason,
+      payload: inbound.raw,
+    };
+  }
+
+  /**
+   * The parked events as candidates. One that no longer decodes (parked before an upgrade that reads
+   * it differently) is set aside as a dead letter: left in the batch, it would fail every batch of
+   * its case.
+   */
+  private unpark(rows: ParkedRow[], letters: DeadLetterToStore[]): Candidate[] {
+    const candidates: Candidate[] = [];
+    for (const p of rows) {
+      try {
+        candidates.push({ event: decodeEvent(p.envelope), raw: p.envelope, sender: p.sender });
+      } catch (e) {
+        letters.push({
+          kind: 'undecodable',
+          eventId: null,
+          topic: 'parked',
+          partition: -1,
+          offset: `${p.case_no}@${p.version}`,
+          index: -1,
+          key: p.case_no,
+          sender: p.sender,
+          reason: `a parked event no longer decodes: ${(e as Error).message}`,
+          payload: p.envelope,
+        });
+      }
+    }
+    return candidates;
   }
 
   private progress(
@@ -421,16 +468,21 @@ export class ReplicaService {
 
   private deadLetterRows(letters: DeadLetterToStore[]): OutboxRow[] {
     const topic = this.topics.deadLetter(this.config.node.code);
-    return letters.map((l) => ({
-      topic,
-      key: l.key ?? '',
-      value: l.payload ?? Buffer.alloc(0),
-      headers: {
-        [HEADERS.deadLetterReason]: l.reason,
-        [HEADERS.deadLetterSource]: `${l.topic}/${l.partition}/${l.offset}#${l.index}`,
-        ...(l.sender ? { [HEADERS.sender]: l.sender } : {}),
-      },
-    }));
+    return letters.map((l) => {
+      const payload = l.payload ?? Buffer.alloc(0);
+      const whole = payload.length <= DEAD_LETTER_PAYLOAD_LIMIT;
+      return {
+        topic,
+        key: l.key ?? '',
+        value: whole ? payload : Buffer.alloc(0),
+        headers: {
+          [HEADERS.deadLetterReason]: l.reason,
+          [HEADERS.deadLetterSource]: `${l.topic}/${l.partition}/${l.offset}#${l.index}`,
+          ...(l.sender ? { [HEADERS.sender]: l.sender } : {}),
+          ...(whole ? {} : { [HEADERS.deadLetterPayloadBytes]: String(payload.length) }),
+        },
+      };
+    });
   }
 
   private afterCommit(applied: Candidate[], duplicates: Candidate[], letters: DeadLetterToStore[]): void {

@@ -3,9 +3,9 @@ import { EventPattern, Payload, RpcException } from '@nestjs/microservices';
 import { Test } from '@nestjs/testing';
 import { randomUUID } from 'node:crypto';
 import { Consumer, Kafka, logLevel, Partitioners, Producer } from 'kafkajs';
-import { decodeEvent, encodeBatch, encodeEvent } from '@fed/contracts';
+import { encodeBatch, encodeEvent } from '@fed/contracts';
 import { DatabaseHealth, PersistenceModule } from '@fed/persistence';
-import { PlatformModule } from '@fed/platform';
+import { Metrics, PlatformModule } from '@fed/platform';
 import {
   createTestDatabase,
   eventually,
@@ -23,8 +23,20 @@ import { HEADERS, Topics } from './topics';
 const DISTRICT = '150202';
 const COMMUNITY = '150202001001';
 
+interface Letter {
+  sender: string | null;
+  reason: string;
+  payload: boolean;
+}
+
 /** Every call the transport made, and the events it must refuse as a database would (permanently). */
-const calls: { partitions: number[]; eventIds: string[]; rejected: string[]; failed: boolean }[] = [];
+const calls: {
+  partitions: number[];
+  eventIds: string[];
+  rejected: string[];
+  letters: Letter[];
+  failed: boolean;
+}[] = [];
 let poison = new Set<string>();
 
 @Controller()
@@ -34,12 +46,26 @@ class RecordingHandler {
     const call = {
       partitions: [...new Set(batch.events.map((e) => e.position.partition))].sort(),
       eventIds: batch.events.map((e) => e.event.eventId),
-      rejected: batch.rejects.map((r) => (r.raw ? decodeEvent(r.raw).eventId : '?')),
+      rejected: batch.rejects.filter((r) => r.eventId).map((r) => r.eventId!),
+      letters: batch.rejects.map((r) => ({
+        sender: r.position.sender,
+        reason: r.reason,
+        payload: r.raw !== null,
+      })),
       failed: false,
     };
     calls.push(call);
     // The first chunk is held, so that the other partitions' chunks queue behind it and share one call.
     if (calls.length === 1) await new Promise((r) => setTimeout(r, 500));
+    if (call.letters.some((l) => l.sender?.includes('\u0000'))) {
+      call.failed = true;
+      // What a text column answers for a NUL.
+      throw new RpcException({
+        transient: false,
+        message: 'invalid byte sequence for encoding "UTF8": 0x00',
+        code: '22021',
+      });
+    }
     if (call.eventIds.some((id) => poison.has(id))) {
       call.failed = true;
       // What ReplicaConsumer throws for a constraint violation: permanent, so the transport splits.
@@ -52,6 +78,7 @@ describe('FederationServer (real Kafka)', () => {
   let micro: INestMicroservice;
   let producer: Producer;
   let server: FederationServer;
+  let metrics: Metrics;
   let topic: string;
   let closed = false;
   /** A Kafka client of the test's own: the node's is gone once the node is closed. */
@@ -101,6 +128,7 @@ describe('FederationServer (real Kafka)', () => {
     });
 
     server = moduleRef.get(FederationServer);
+    metrics = moduleRef.get(Metrics);
     micro = moduleRef.createNestMicroservice({ strategy: server });
     await micro.listen();
   });
@@ -145,6 +173,55 @@ describe('FederationServer (real Kafka)', () => {
     expect(commits).toBeGreaterThanOrEqual(1);
     expect(commits).toBeLessThan(handled);
     expect(commits).toBeLessThanOrEqual(Math.ceil(seconds) + 1);
+  });
+
+  it('records where a dead letter was when the letter itself is refused, and goes on with the partition', async () => {
+    const behind = filedEvent(newCaseNo(COMMUNITY));
+    await producer.send({
+      topic,
+      acks: -1,
+      messages: [
+        { partition: 4, value: Buffer.from('not a batch'), headers: { [HEADERS.sender]: '1502\u0000' } },
+        { partition: 4, value: encodeBatch([encodeEvent(behind)]), headers: { [HEADERS.sender]: COMMUNITY } },
+      ],
+    });
+    await eventually(
+      () => Promise.resolve(calls.some((c) => !c.failed && c.eventIds.includes(behind.eventId)) || undefined),
+      { what: 'the message behind the refused letter applied' },
+    );
+    const letters = calls.flatMap((c) => c.letters.map((l) => ({ ...l, failed: c.failed })));
+    expect(letters).toContainEqual(
+      expect.objectContaining({ sender: '1502\u0000', payload: true, failed: true }),
+    );
+    expect(letters).toContainEqual({
+      sender: null,
+      payload: false,
+      reason: expect.stringContaining('could not be recorded as received (invalid byte sequence') as string,
+      failed: false,
+    });
+  });
+
+  it('replaces a consumer that kafkajs stopped for good after an error it does not know', async () => {
+    const restarts = async () => (await metrics.consumerRestarts.get()).values[0]?.value ?? 0;
+    const before = await restarts();
+    const crashed = server.unwrap<Consumer>();
+    // An error no retry cures, thrown where the transport does not catch it (inside kafkajs's eachBatch).
+    jest.spyOn(metrics.fetchWaitSeconds, 'observe').mockImplementationOnce(() => {
+      throw new TypeError('a bug met on the way');
+    });
+    const first = filedEvent(newCaseNo(COMMUNITY));
+    await send(first);
+    await eventually(() => Promise.resolve(server.unwrap<Consumer>() !== crashed || undefined), {
+      what: 'a new consumer in place of the crashed one',
+    });
+    expect(await restarts()).toBe(before + 1);
+    const next = filedEvent(newCaseNo(COMMUNITY));
+    await send(next);
+    const applied = () => calls.filter((c) => !c.failed).flatMap((c) => c.eventIds);
+    await eventually(
+      () => Promise.resolve([first.eventId, next.eventId].every((id) => applied().includes(id)) || undefined),
+      { what: 'the events sent around the crash applied by the new consumer' },
+    );
   });
 
   it('commits what it applied when it stops, before the next tick of its commit timer', async () => {

@@ -46,11 +46,13 @@ export interface InboundReference {
   raw: Buffer;
 }
 
-/** A message that does not decode: to be dead-lettered with the reason. */
+/** A message that does not decode, or an event that cannot be applied: to be dead-lettered with the reason. */
 export interface RejectedMessage {
   position: MessagePosition;
   reason: string;
   raw: Buffer | null;
+  /** Set when the envelope decoded (and the database refused the event). */
+  eventId?: string;
 }
 
 /** What the batch handler receives; it must apply `events` and `references` and record `rejects` in one transaction. */
@@ -167,6 +169,27 @@ export class FederationServer extends Server implements CustomTransportStrategy 
     }
   }
 
+  /**
+   * kafkajs restarts a consumer after a retriable failure; after any other (an error it does not
+   * know, a join refused for good) it leaves it stopped, and the node would stay up consuming nothing
+   * while its lag grows. Such a consumer is replaced, as on start: nothing applied is lost, what was
+   * not committed comes again.
+   */
+  private restartAfterCrash(crashed: Consumer, error: Error): void {
+    if (!this.running || this.consumer !== crashed) return;
+    this.metrics.consumerRestarts.inc();
+    this.log.error({ msg: 'consumer crashed and stopped; starting a new one', err: error.message });
+    clearInterval(this.lagTimer);
+    clearInterval(this.commitTimer);
+    this.consumer = undefined;
+    const previous = this.starting;
+    this.starting = (async () => {
+      await previous;
+      await this.kafka.disconnectConsumer(crashed).catch(() => undefined);
+      await this.startWithRetry();
+    })();
+  }
+
   private async start(): Promise<void> {
     await this.kafka.ensureTopics([...this.consumedTopics, this.topics.deadLetter(this.config.node.code)]);
     const consumer = this.kafka.createConsumer(this.groupId, () => this.commitApplied());
@@ -174,6 +197,9 @@ export class FederationServer extends Server implements CustomTransportStrategy 
     await consumer.connect();
     await consumer.subscribe({ topics: this.consumedTopics, fromBeginning: true });
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => (this.assigned = payload.memberAssignment));
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      if (!payload.restart) this.restartAfterCrash(consumer, payload.error);
+    });
     await consumer.run({
       // Offsets of applied messages are committed by `commitApplied` once a second and on the way
       // out, not after every transaction: a commit is a broker request and a write to the offsets
@@ -247,8 +273,7 @@ export class FederationServer extends Server implements CustomTransportStrategy 
     try {
       envelopes = decodeBatch(m.value);
     } catch (e) {
-      if (!(e instanceof ContractError)) throw e;
-      batch.rejects.push({ position: whole, reason: e.message, raw: m.value });
+      batch.rejects.push({ position: whole, reason: undecodable(e), raw: m.value });
       return;
     }
     envelopes.forEach((raw, index) => {
@@ -263,8 +288,7 @@ export class FederationServer extends Server implements CustomTransportStrategy 
           batch.events.push({ position, event, raw });
         }
       } catch (e) {
-        if (!(e instanceof ContractError)) throw e;
-        batch.rejects.push({ position, reason: e.message, raw });
+        batch.rejects.push({ position, reason: undecodable(e), raw });
       }
     });
   }
@@ -328,7 +352,39 @@ export class FederationServer extends Server implements CustomTransportStrategy 
           {
             events: [],
             references: [],
-            rejects: [{ position, raw, reason: `cannot be applied: ${failure.message}` }],
+            rejects: [
+              { position, raw, reason: `cannot be applied: ${failure.message}`, eventId: event.eventId },
+            ],
+          },
+          payload,
+        );
+      }
+      const letter = batch.rejects[0];
+      if (
+        !failure.transient &&
+        count === 1 &&
+        letter &&
+        (letter.raw !== null || letter.position.sender !== null)
+      ) {
+        // The letter itself is refused (a text the database cannot take, a payload it chokes on): what
+        // is always storable is its place and that it could not be stored; the bytes stay in the log.
+        this.log.error({
+          msg: 'a dead letter cannot be recorded as received; recording where it was',
+          ...where,
+          reason: letter.reason,
+          payloadBase64: letter.raw?.subarray(0, 4096).toString('base64'),
+        });
+        return this.applyWithRetry(
+          {
+            events: [],
+            references: [],
+            rejects: [
+              {
+                position: { ...letter.position, key: null, sender: null },
+                raw: null,
+                reason: `could not be recorded as received (${failure.message})`,
+              },
+            ],
           },
           payload,
         );
@@ -402,6 +458,12 @@ export class FederationServer extends Server implements CustomTransportStrategy 
       this.log.warn({ msg: 'consumer lag not measured', err: (e as Error).message });
     }
   }
+}
+
+/** Why a message or envelope is refused: a contract's own reason, or what else broke on decoding it. */
+function undecodable(e: unknown): string {
+  if (e instanceof ContractError) return e.message;
+  return `does not decode: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`;
 }
 
 function partitionKey({ topic, partition }: { topic: string; partition: number }): string {

@@ -50,7 +50,18 @@ export const HEADERS = {
   eventId: 'fed-event-id',
   deadLetterReason: 'fed-dead-letter-reason',
   deadLetterSource: 'fed-dead-letter-source',
+  /**
+   * On a dead letter published without its payload (larger than DEAD_LETTER_PAYLOAD_LIMIT): the
+   * payload's size in bytes. The node's dead_letter table keeps the bytes.
+   */
+  deadLetterPayloadBytes: 'fed-dead-letter-payload-bytes',
 } as const;
+
+/**
+ * Largest payload a dead letter carries on its topic: a message refused whole may be as large as the
+ * broker allows, and with the reason beside it would no longer fit, and block the outbox behind it.
+ */
+export const DEAD_LETTER_PAYLOAD_LIMIT = 512 * 1024;
 
 /** Partitions of a federation topic; messages are keyed by case number, so one case stays in one partition. */
 export const TOPIC_PARTITIONS = 6;

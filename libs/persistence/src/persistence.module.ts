@@ -16,6 +16,7 @@ import { StatisticsTuning1764400000004 } from './migrations/1764400000004-statis
 import { StatisticsLock1764400000005 } from './migrations/1764400000005-statistics-lock';
 import { PackedMessages1764500000000 } from './migrations/1764500000000-packed-messages';
 import { FilingRequests1764600000000 } from './migrations/1764600000000-filing-requests';
+import { DeadLetterEventId1764700000000 } from './migrations/1764700000000-dead-letter-event-id';
 
 /** The replica schema's migrations, in order. Never rewrite one that has landed; add a new one. */
 export const MIGRATIONS = [
@@ -30,6 +31,7 @@ export const MIGRATIONS = [
   StatisticsLock1764400000005,
   PackedMessages1764500000000,
   FilingRequests1764600000000,
+  DeadLetterEventId1764700000000,
 ];
 
 @Injectable()

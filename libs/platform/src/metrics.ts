@@ -72,6 +72,11 @@ export class Metrics {
     help: 'Events waiting for an earlier version of their case',
     registers: [this.registry],
   });
+  readonly consumerRestarts = new Counter({
+    name: 'fed_consumer_restarts_total',
+    help: 'Consumers replaced after kafkajs stopped them for good (a crash it would not restart)',
+    registers: [this.registry],
+  });
   readonly consumerLag = new Gauge({
     name: 'fed_consumer_lag',
     help: 'Messages on the inbound topic not yet consumed',
