@@ -470,6 +470,81 @@ describe('ReplicaService (district, real PostgreSQL and Kafka)', () => {
     expect(letters).toEqual([{ reason: expect.stringContaining('already another event') as string }]);
   });
 
+  it('applies two batches of a new case at once in version order: the later version never stays parked', async () => {
+    const cases = Array.from({ length: 20 }, () => newCaseNo(COMMUNITY));
+    await Promise.all(
+      cases.flatMap((caseNo) => [
+        replica.applyBatch({
+          events: [inbound(acceptedEvent(caseNo, 2), COMMUNITY, up())],
+          references: [],
+          rejects: [],
+        }),
+        replica.applyBatch({
+          events: [inbound(filedEvent(caseNo), COMMUNITY, up())],
+          references: [],
+          rejects: [],
+        }),
+      ]),
+    );
+    const rows = await db.query<{ version: number }[]>(
+      'SELECT version FROM case_record WHERE case_no = ANY($1::text[])',
+      [cases],
+    );
+    expect(rows.map((r) => r.version)).toEqual(cases.map(() => 2));
+    expect(
+      await db.query('SELECT 1 FROM parked_event WHERE case_no = ANY($1::text[])', [cases]),
+    ).toHaveLength(0);
+  });
+
+  it('publishes a dead letter too large for the broker without its payload, which the table keeps', async () => {
+    const dlq = new Topics(namespace).deadLetter(DISTRICT);
+    const payload = Buffer.alloc(600 * 1024, 7);
+    await replica.applyBatch({
+      events: [],
+      references: [],
+      rejects: [
+        {
+          position: { topic: up(), partition: 2, offset: 'huge-1', index: -1, key: null, sender: COMMUNITY },
+          reason: 'batch does not decode',
+          raw: payload,
+        },
+      ],
+    });
+    const [stored] = await db.query<{ payload: Buffer }[]>(
+      `SELECT payload FROM dead_letter WHERE "offset" = 'huge-1'`,
+    );
+    expect(Buffer.compare(stored.payload, payload)).toBe(0);
+
+    await kafka.ensureTopics([dlq]);
+    const consumer = kafka.createConsumer(`test-${randomUUID()}`);
+    await consumer.connect();
+    try {
+      await consumer.subscribe({ topics: [dlq], fromBeginning: true });
+      const published = await new Promise<{ value: Buffer | null; headers: Record<string, string> }>(
+        (resolve, reject) => {
+          const timer = setTimeout(() => reject(new Error('the letter was not published')), 20000);
+          void consumer.run({
+            eachMessage: ({ message }) => {
+              const headers = Object.fromEntries(
+                Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v)]),
+              );
+              if (headers[HEADERS.deadLetterSource] === `${up()}/2/huge-1#-1`) {
+                clearTimeout(timer);
+                resolve({ value: message.value, headers });
+              }
+              return Promise.resolve();
+            },
+          });
+        },
+      );
+      expect(published.value?.length ?? 0).toBe(0);
+      expect(published.headers[HEADERS.deadLetterPayloadBytes]).toBe(String(payload.length));
+      expect(published.headers[HEADERS.deadLetterReason]).toBe('batch does not decode');
+    } finally {
+      await kafka.disconnectConsumer(consumer);
+    }
+  });
+
   async function deadLettered(reason: string): Promise<number> {
     const metric = await metrics.deadLettered.get();
     return metric.values.find((v) => v.labels.reason === reason)?.value ?? 0;
