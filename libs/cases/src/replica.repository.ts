@@ -24,7 +24,10 @@ export interface DeadLetterToStore {
    * (well-formed, but the database refuses it).
    */
   kind: 'undecodable' | 'not-allowed' | 'conflict' | 'cannot-apply';
-  /** The refused event's id, when it decoded: a copy of it arriving later is not set aside again. */
+  /**
+   * The refused event's id, when it decoded: a copy of it arriving later from the same sender is not
+   * set aside again.
+   */
   eventId: string | null;
   topic: string;
   partition: number;
@@ -161,7 +164,7 @@ export class ReplicaRepository {
   /**
    * Records dead letters and returns those recorded now, their texts made storable (see
    * `storableText`). One seen before — the same position (topic, partition, offset and index in the
-   * message), or the same event arriving again — is not recorded twice.
+   * message), or the same event from the same sender arriving again — is not recorded twice.
    */
   async insertDeadLetters(m: EntityManager, given: DeadLetterToStore[]): Promise<DeadLetterToStore[]> {
     if (given.length === 0) return [];

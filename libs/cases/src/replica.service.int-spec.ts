@@ -352,24 +352,30 @@ describe('ReplicaService (district, real PostgreSQL and Kafka)', () => {
     expect(letters).toHaveLength(4);
   });
 
-  it('sets a refused event aside once when it arrives again at another offset (a relay that published twice)', async () => {
+  it('sets a refused event aside once per sender when it arrives again at other offsets (a relay that published twice)', async () => {
     const forged = inbound(filedEvent(newCaseNo(COMMUNITY)), '150202002003', up());
     const counted = () => deadLettered('not-allowed');
     const before = await counted();
     await replica.applyBatch({ events: [forged], references: [], rejects: [] });
-    // The same envelope again, at a new offset, twice in one batch.
-    const again = () => ({
+    // The same envelope from the same sender again, at new offsets, twice in one batch.
+    const again = (offset: string, sender = forged.position.sender) => ({
       ...forged,
-      position: { ...forged.position, offset: `${forged.position.offset}-again` },
+      position: { ...forged.position, offset, sender },
     });
-    await replica.applyBatch({ events: [again(), again()], references: [], rejects: [] });
+    await replica.applyBatch({ events: [again('again-1'), again('again-2')], references: [], rejects: [] });
+    // From another sender it is another refusal.
+    await replica.applyBatch({
+      events: [again('again-3', OTHER_DISTRICT_COMMUNITY)],
+      references: [],
+      rejects: [],
+    });
 
-    const [{ n }] = await db.query<{ n: number }[]>(
-      'SELECT count(*)::int AS n FROM dead_letter WHERE event_id = $1',
+    const letters = await db.query<{ sender: string }[]>(
+      'SELECT sender FROM dead_letter WHERE event_id = $1 ORDER BY id',
       [forged.event.eventId],
     );
-    expect(n).toBe(1);
-    expect(await counted()).toBe(before + 1);
+    expect(letters).toEqual([{ sender: '150202002003' }, { sender: OTHER_DISTRICT_COMMUNITY }]);
+    expect(await counted()).toBe(before + 2);
   });
 
   it('stores a letter whose sender or reason holds a NUL with the NUL escaped, and applies the rest', async () => {
