@@ -483,6 +483,103 @@ describe('the demo federation on real Kafka and PostgreSQL', () => {
       expect((await getJson(url(community, `/api/v1/cases/${newCaseNo(community)}`))).status).toBe(404);
       expect((await getJson(url(community, '/api/v1/cases?pageSize=5000'))).status).toBe(400);
     });
+
+    it.each([
+      ['a case', 'GET', community, '/api/v1/cases/abc%00'],
+      ['a citizen lookup', 'GET', community, '/api/v1/public/cases/a%00?queryCode=x'],
+      ['an action', 'POST', community, '/api/v1/cases/a%00/actions/accept'],
+      ['statistics', 'GET', community, '/api/v1/stats?department=%00'],
+      ['oversight', 'GET', CITY, '/api/v1/oversight/cases?department=%00'],
+      ['a case number with a NUL after it', 'GET', community, `/api/v1/cases/${newCaseNo(community)}%00`],
+    ])('a NUL in the URL of %s: 400 with the reason, nothing changed', async (_what, method, code, path) => {
+      const before = await total(community);
+      const res =
+        method === 'POST'
+          ? await postJson<{ message: string }>(url(code, path), {})
+          : await getJson<{ message: string }>(url(code, path));
+      expect(res.status).toBe(400);
+      expect(res.body.message).toContain('NUL');
+      expect(await total(community)).toBe(before);
+    });
+
+    it('a :caseNo that cannot be a case number: 404 like an unknown case, on every route that takes one', async () => {
+      for (const [method, path] of [
+        ['GET', '/api/v1/cases/abc'],
+        ['GET', '/api/v1/cases/abc/events'],
+        ['GET', '/api/v1/cases/abc/deadline'],
+        ['GET', '/api/v1/public/cases/abc?queryCode=ABCD2345'],
+        ['POST', '/api/v1/cases/abc/actions/accept'],
+        ['GET', `/api/v1/cases/${community}`],
+      ]) {
+        const res =
+          method === 'POST'
+            ? await postJson<{ code: string }>(url(community, path), {})
+            : await getJson<{ code: string }>(url(community, path));
+        expect({ path, status: res.status, code: res.body.code }).toEqual({
+          path,
+          status: 404,
+          code: 'CASE_NOT_FOUND',
+        });
+      }
+    });
+
+    it.each([
+      ['oversight, a 30 February', CITY, '/api/v1/oversight/cases?filedFrom=2025-02-30', 'filedFrom'],
+      ['oversight, a year 0000', CITY, '/api/v1/oversight/cases?filedTo=0000-00-00', 'filedTo'],
+      ['the CSV export', CITY, '/api/v1/oversight/cases.csv?filedFrom=2025-02-30', 'filedFrom'],
+      ['statistics', community, '/api/v1/stats?period=day&date=2025-02-29', 'date'],
+      ['the calendar', community, '/api/v1/calendar/working-days?from=2026-02-01&to=2026-02-30', 'to'],
+    ])(
+      'an impossible date in %s: 400 naming the field, before any byte of an answer',
+      async (_what, code, path, field) => {
+        const res = await fetch(url(code, path));
+        expect(res.status).toBe(400);
+        expect(res.headers.get('content-type')).toContain('application/json');
+        const body = (await res.json()) as { errors: { field: string; messages: string[] }[] };
+        expect(body.errors).toEqual([
+          {
+            field,
+            messages: [`${field} must be a date YYYY-MM-DD that exists, from 1970-01-01 to 9999-12-31`],
+          },
+        ]);
+      },
+    );
+
+    it('a supervision ticket due on an impossible date: 400 naming dueDate, no ticket issued', async () => {
+      const caseNo = newCaseNo(community);
+      const res = await postJson<{ errors: { field: string }[] }>(url(CITY, '/api/v1/supervision/tickets'), {
+        caseNo,
+        reason: '请加快办理',
+        dueDate: '2025-02-30',
+      });
+      expect(res.status).toBe(400);
+      expect(res.body.errors.map((e) => e.field)).toEqual(['dueDate']);
+      const tickets = await getJson<{ items: unknown[] }>(
+        url(CITY, `/api/v1/supervision/tickets?caseNo=${caseNo}`),
+      );
+      expect(tickets.body.items).toEqual([]);
+    });
+
+    it('statistics at the edges of the calendar: the periods it holds answered, a week it cannot hold 400 with the reason', async () => {
+      type Stats = { period: { from: string; to: string }; total: { received: number } };
+      const month = await getJson<Stats>(url(community, '/api/v1/stats?period=month&date=9999-12-31'));
+      expect(month.status).toBe(200);
+      expect(month.body.period).toMatchObject({ from: '9999-12-01', to: '9999-12-31' });
+      expect(month.body.total.received).toBe(0);
+      const lastDay = await getJson<Stats>(
+        url(community, '/api/v1/stats?period=custom&from=9999-12-31&to=9999-12-31'),
+      );
+      expect(lastDay.status).toBe(200);
+      expect(lastDay.body.period).toMatchObject({ from: '9999-12-31', to: '9999-12-31' });
+      for (const date of ['1970-01-01', '9999-12-31']) {
+        const week = await getJson<{ code: string; message: string }>(
+          url(community, `/api/v1/stats?period=week&date=${date}`),
+        );
+        expect(week.status).toBe(400);
+        expect(week.body.code).toBe('STATS_BAD_PERIOD');
+        expect(week.body.message).toContain(`the week of ${date} runs outside 1970-01-01 to 9999-12-31`);
+      }
+    });
   });
 
   // Lifecycle, hand-off, catalog, calendar, citizen lookup (in this file: the nodes are shared).

@@ -148,6 +148,16 @@ describe('validateCalendarSpec', () => {
       message: 'notices["2026"] must be a non-empty string, got "  "',
     },
     {
+      label: 'a NUL in a notice',
+      patch: (s) => ({ ...s, notices: { '2026': '国务院办公厅\u0000通知' } }),
+      message: 'notices["2026"] must not contain control characters',
+    },
+    {
+      label: 'a control character in a holiday name',
+      patch: (s) => ({ ...s, holidays: [{ ...s.holidays[0], name: '春\u0001节' }] }),
+      message: 'holidays[0].name must not contain control characters',
+    },
+    {
       label: 'a covered year without any holiday (arrangement missing)',
       patch: (s) => ({ ...s, years: [2026, 2027], notices: { ...s.notices, '2027': 'not yet published' } }),
       message: 'covered year 2027 has no holiday: its arrangement is missing or incomplete',
@@ -300,6 +310,11 @@ describe('validateOverrides', () => {
     expect(validateOverrides([])).toEqual([]);
   });
 
+  it('takes tabs and line breaks in a reason as text', () => {
+    const input = [{ date: '2026-03-04', kind: 'day-off', reason: '地方节日\t(一)\r\n全天' }];
+    expect(validateOverrides(input)).toStrictEqual(input);
+  });
+
   it.each<{ label: string; input: unknown; message: string }>([
     {
       label: 'not an array',
@@ -336,6 +351,11 @@ describe('validateOverrides', () => {
       label: 'a blank reason',
       input: [{ date: '2026-03-04', kind: 'day-off', reason: ' \t' }],
       message: 'overrides[0].reason must be a non-empty string',
+    },
+    {
+      label: 'a NUL in the reason',
+      input: [{ date: '2026-03-04', kind: 'day-off', reason: '地方\u0000节日' }],
+      message: 'overrides[0].reason must not contain control characters',
     },
     {
       label: 'an over-long reason',

@@ -86,10 +86,21 @@ function dateAt(issues: Issues, path: string, value: unknown): number | undefine
   }
 }
 
+/**
+ * Control characters (NUL above all: PostgreSQL text and jsonb cannot hold it); tabs and line breaks
+ * are text. The rule the wire codec and the HTTP edge apply to free text.
+ */
+// eslint-disable-next-line no-control-regex -- refusing control characters is the point
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+
 function textAt(issues: Issues, path: string, value: unknown, maxLength = Infinity): string | undefined {
   if (value === undefined) return undefined; // reported by checkKeys
   if (typeof value !== 'string' || value.trim() === '') {
     issues.add(`${path} must be a non-empty string, got ${show(value)}`);
+    return undefined;
+  }
+  if (CONTROL.test(value)) {
+    issues.add(`${path} must not contain control characters`);
     return undefined;
   }
   if (value.length > maxLength) {

@@ -3,6 +3,7 @@ import { CASE_ACTIONS, CaseAction, StaffActionName } from '@fed/contracts';
 import { validateDto } from '@fed/platform';
 import { ACTION_BODIES, ActionBodyDto } from './actions.dto';
 import { ActionsService } from './actions.service';
+import { CaseNoPipe } from './cases.dto';
 import { CaseError } from './cases.errors';
 
 /** Lifecycle actions on a case, at the node that handles it. */
@@ -17,7 +18,11 @@ export class ActionsController {
    */
   @Post(':action')
   @HttpCode(HttpStatus.CREATED)
-  async act(@Param('caseNo') caseNo: string, @Param('action') name: string, @Body() body: unknown) {
+  async act(
+    @Param('caseNo', CaseNoPipe) caseNo: string,
+    @Param('action') name: string,
+    @Body() body: unknown,
+  ) {
     if (!(CASE_ACTIONS as string[]).includes(name)) throw CaseError.unknownAction(name, CASE_ACTIONS);
     const spec = ACTION_BODIES[name as StaffActionName];
     const dto: ActionBodyDto = await validateDto(spec.dto, body ?? {});

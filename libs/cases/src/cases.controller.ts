@@ -1,5 +1,5 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ListCasesQuery } from './cases.dto';
+import { CaseNoPipe, ListCasesQuery } from './cases.dto';
 import { CaseError } from './cases.errors';
 import { CasesRepository } from './cases.repository';
 
@@ -15,14 +15,14 @@ export class CasesController {
   }
 
   @Get(':caseNo')
-  async get(@Param('caseNo') caseNo: string) {
+  async get(@Param('caseNo', CaseNoPipe) caseNo: string) {
     const found = await this.cases.findByCaseNo(caseNo);
     if (!found) throw CaseError.notFound(caseNo);
     return found;
   }
 
   @Get(':caseNo/events')
-  async events(@Param('caseNo') caseNo: string) {
+  async events(@Param('caseNo', CaseNoPipe) caseNo: string) {
     const events = await this.cases.findEvents(caseNo);
     if (events.length === 0) throw CaseError.notFound(caseNo);
     return { caseNo, events };

@@ -1,6 +1,8 @@
+import { Injectable, PipeTransform } from '@nestjs/common';
 import { Type } from 'class-transformer';
-import { CASE_STATUSES, CaseStatus } from '@fed/contracts';
+import { CASE_NO_PATTERN, CASE_STATUSES, CaseStatus } from '@fed/contracts';
 import { IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { CaseError } from './cases.errors';
 
 export const MAX_PAGE_SIZE = 200;
 /** Deeper pages are refused: use filters (and, later, keyset cursors) instead. */
@@ -37,4 +39,17 @@ export class ListCasesQuery {
   @IsOptional()
   @Matches(/^\d{6}(\d{6})?$/, { message: 'handlingNode must be a 6 or 12 digit node code' })
   handlingNode?: string;
+}
+
+/**
+ * A `:caseNo` of the path, checked: what cannot be a case number (the community's 12-digit code, the
+ * filing date, the sequence: CASE_NO_PATTERN, as every tier decodes it) is answered like an unknown
+ * case, 404, without a query.
+ */
+@Injectable()
+export class CaseNoPipe implements PipeTransform<string, string> {
+  transform(value: string): string {
+    if (!CASE_NO_PATTERN.test(value)) throw CaseError.notFound(value);
+    return value;
+  }
 }

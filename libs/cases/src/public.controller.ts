@@ -4,6 +4,7 @@ import { NODE_CONFIG, NodeConfig } from '@fed/platform';
 import { IsString, Length } from 'class-validator';
 import { CalendarError, CalendarErrorCode } from './calendar/calendar.errors';
 import { CalendarService } from './calendar/calendar.service';
+import { CaseNoPipe } from './cases.dto';
 import { CaseError } from './cases.errors';
 import { CasesRepository } from './cases.repository';
 import { caseDeadlines } from '@fed/efficiency';
@@ -53,7 +54,7 @@ export class PublicCasesController {
   ) {}
 
   @Get(':caseNo')
-  async lookup(@Param('caseNo') caseNo: string, @Query() q: PublicLookupQuery) {
+  async lookup(@Param('caseNo', CaseNoPipe) caseNo: string, @Query() q: PublicLookupQuery) {
     const found = await this.cases.findByCaseNo(caseNo);
     if (!found || !queryCodeMatches(caseNo, q.queryCode, found.queryCodeHash)) {
       throw CaseError.notFound(caseNo);

@@ -46,6 +46,14 @@ export const MAX_JSON_DEPTH = 32;
 /** The HTTP edge every node shares; also used by tests that boot a module in-process. */
 export function configureHttp(app: NestFastifyApplication): void {
   const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onRequest', (request, _reply, done) => {
+    // A NUL decoded from the path or the query would reach SQL as a parameter PostgreSQL text cannot
+    // hold (invalid byte sequence: a 500); no route here has a use for one.
+    if (holdsEncodedNul(request.url)) {
+      return done(refusedAtEdge('the URL must not contain a NUL character (%00), in its path or its query'));
+    }
+    done();
+  });
   const parseJson = fastify.getDefaultJsonParser('error', 'ignore');
   fastify.removeContentTypeParser('application/json');
   fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
@@ -53,21 +61,14 @@ export function configureHttp(app: NestFastifyApplication): void {
     void parseJson(request, body as string, (error: Error | null, value?: unknown) => {
       if (error) return done(error, undefined);
       if (nestsDeeperThan(value, MAX_JSON_DEPTH)) {
-        return done(
-          Object.assign(new Error(`JSON body nests deeper than ${MAX_JSON_DEPTH} levels`), {
-            statusCode: 400,
-          }),
-          undefined,
-        );
+        return done(refusedAtEdge(`JSON body nests deeper than ${MAX_JSON_DEPTH} levels`), undefined);
       }
       // An escaped lone surrogate parses into a string that is not Unicode text: PostgreSQL's json
       // and jsonb refuse it, so it would fail a write with 500 instead of a 400 here. The cheap test
       // on the raw text first: an escaped surrogate at all (a pair is usually sent as raw UTF-8).
       if (ESCAPED_SURROGATE.test(body as string) && holdsLoneSurrogate(value)) {
         return done(
-          Object.assign(new Error('JSON body holds an unpaired UTF-16 surrogate: not Unicode text'), {
-            statusCode: 400,
-          }),
+          refusedAtEdge('JSON body holds an unpaired UTF-16 surrogate: not Unicode text'),
           undefined,
         );
       }
@@ -83,6 +84,22 @@ export function configureHttp(app: NestFastifyApplication): void {
     }),
   );
   app.useGlobalFilters(new DomainErrorFilter());
+}
+
+/**
+ * The 400 answer `{ statusCode, message }` to a request refused before any handler (its URL, its
+ * JSON). An HttpException, so Nest answers it as the client's error and does not log it as the node's.
+ */
+export function refusedAtEdge(message: string): BadRequestException {
+  return new BadRequestException({ statusCode: 400, message });
+}
+
+/**
+ * Whether a request target (path and query, as sent) decodes to a NUL: `%00`, or a NUL itself.
+ * Percent-decoding yields a NUL from nothing else (an overlong UTF-8 form does not decode).
+ */
+export function holdsEncodedNul(url: string): boolean {
+  return url.includes('%00') || url.includes('\0');
 }
 
 /** A field's errors as the 400 answer lists them: `{ field: "applicant.idNumber", messages: [...] }`. */

@@ -89,6 +89,41 @@ describe('MicroBatcher', () => {
     ]);
   });
 
+  it('retries alone only after the errors retryAlone accepts: after a lost connection every caller of the group gets it', async () => {
+    const lost = Object.assign(new Error('Connection terminated unexpectedly'), { code: 'ECONNRESET' });
+    const refused = Object.assign(new Error('value too long'), { code: '22001' });
+    const failures = [lost, refused];
+    const flushed: number[][] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const batcher = new MicroBatcher<number>(
+      async (items) => {
+        flushed.push(items);
+        if (flushed.length === 1) await gate;
+        // Each group's first flush fails: with a lost connection, then with a refused row.
+        if (items.length > 1) throw failures.shift()!;
+      },
+      { retryAlone: (e) => e !== lost },
+    );
+    const first = batcher.add(0);
+    await endOfTurn();
+    const lostGroup = [1, 2, 3].map((n) => batcher.add(n));
+    release();
+    const lostResults = await Promise.allSettled([first, ...lostGroup]);
+    expect(lostResults.map((r) => (r.status === 'rejected' ? (r.reason as unknown) : r.status))).toEqual([
+      'fulfilled',
+      lost,
+      lost,
+      lost,
+    ]);
+    // Not flushed alone: the lost flush may have committed, and a repeat would collide with it.
+    expect(flushed).toEqual([[0], [1, 2, 3]]);
+
+    const refusedGroup = await Promise.allSettled([4, 5].map((n) => batcher.add(n)));
+    expect(refusedGroup.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled']);
+    expect(flushed.slice(2)).toEqual([[4, 5], [4], [5]]);
+  });
+
   it('refuses an item whose weight is no number ≥ 0, and goes on with the others', async () => {
     const flushed: number[][] = [];
     const batcher = new MicroBatcher<number>(

@@ -5,9 +5,12 @@ export interface MicroBatcherOptions<T> {
   weight?: (item: T) => number;
   /**
    * When a flush of several items fails, flush each of them alone, so that only the callers whose
-   * own item fails get an error; otherwise every caller of the failed flush gets it.
+   * own item fails get an error; otherwise every caller of the failed flush gets it. A function
+   * decides by the flush's error: false for an error that says nothing about any one item and may
+   * have left the flush done (a connection lost around a commit), where a flush alone would repeat
+   * what may be stored already.
    */
-  retryAlone?: boolean;
+  retryAlone?: boolean | ((error: unknown) => boolean);
 }
 
 /**
@@ -23,7 +26,7 @@ export class MicroBatcher<T> {
   private flushing = false;
   private readonly maxWeight: number;
   private readonly weight: (item: T) => number;
-  private readonly retryAlone: boolean;
+  private readonly retryAlone: (error: unknown) => boolean;
 
   constructor(
     private readonly flush: (items: T[]) => Promise<void>,
@@ -31,7 +34,8 @@ export class MicroBatcher<T> {
   ) {
     this.maxWeight = options.maxWeight ?? 500;
     this.weight = options.weight ?? (() => 1);
-    this.retryAlone = options.retryAlone ?? false;
+    const retryAlone = options.retryAlone ?? false;
+    this.retryAlone = typeof retryAlone === 'function' ? retryAlone : () => retryAlone;
   }
 
   add(item: T): Promise<void> {
@@ -54,7 +58,7 @@ export class MicroBatcher<T> {
           await this.flush(batch.map((b) => b.item));
           for (const b of batch) b.resolve();
         } catch (e) {
-          if (!this.retryAlone || batch.length === 1) {
+          if (batch.length === 1 || !this.retryAlone(e)) {
             for (const b of batch) b.reject(e);
             continue;
           }

@@ -70,6 +70,11 @@ describe('isResidentIdNumber', () => {
       ['constructed 2024-02-29', withCheck('12010120240229001')],
       ['constructed area code starting 7', withCheck('71000019800101123')],
       ['constructed month end 31', withCheck('21010219771031555')],
+      // 外国人永久居留身份证 (2023): 9, province, nationality; check characters computed independently.
+      ['permanent residence: Shanghai, USA (840)', '931840198506151237'],
+      ['permanent residence: Beijing, Japan (392)', '911392199001010017'],
+      ['permanent residence: Guangdong, Korea (410), leap day', '944410200002294562'],
+      ['permanent residence: France (250), 2023-12-31', '931250202312317891'],
     ])('%s: %s', (_label, id) => {
       expect(isResidentIdNumber(id)).toBe(true);
     });
@@ -104,7 +109,11 @@ describe('isResidentIdNumber', () => {
       ['day 32', withCheck('11010119900132001')],
       ['far future date', withCheck('11010130000101001')],
       ['area code starting 0', withCheck('01010519491231002')],
-      ['area code starting 9', withCheck('91010519491231002')],
+      ['permanent residence, wrong check digit', '931840198506151238'],
+      ['permanent residence, X instead of 7', '93184019850615123X'],
+      ['permanent residence, 1999-02-30', withCheck('93184019990230001')],
+      ['permanent residence, born 1899', withCheck('93184018991231001')],
+      ['permanent residence, born in the future', withCheck('93184030000101001')],
       ['lowercase x check char', '11010519491231002x'],
       ['17 characters', '11010519491231002'],
       ['19 characters', '11010519491231002X0'],

@@ -13,10 +13,12 @@ const ID_WEIGHTS: readonly number[] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 
 const ID_CHECK_CHARS = '10X98765432';
 
 /**
- * 6-digit area code (first digit 1-8), 8-digit birth date, 3-digit sequence,
- * check character (digit or uppercase X only).
+ * 6-digit code, 8-digit birth date, 3-digit sequence, check character (digit or uppercase X only).
+ * The code is a resident's area code (first digit 1-8) or, first digit 9, that of a foreigner's
+ * permanent-residence ID card (外国人永久居留身份证, 2023 edition: 9, the issuing province, the
+ * nationality), which has the same birth date and MOD 11-2 check character.
  */
-const RESIDENT_ID_PATTERN = /^([1-8]\d{5})(\d{4})(\d{2})(\d{2})(\d{3})([0-9X])$/;
+const RESIDENT_ID_PATTERN = /^([1-9]\d{5})(\d{4})(\d{2})(\d{2})(\d{3})([0-9X])$/;
 
 const MAINLAND_MOBILE_PATTERN = /^1[3-9]\d{9}$/;
 
@@ -89,7 +91,8 @@ export function residentIdCheckChar(first17: string): string {
 }
 
 /**
- * Strict check of an 18-character PRC resident identity number (GB 11643-1999).
+ * Strict check of an 18-character PRC resident identity number (GB 11643-1999), or of the 2023
+ * foreigner's permanent-residence ID card number (first digit 9), which follows the same rules.
  * The value must already be normalized (see {@link normalizeResidentIdNumber}):
  * no surrounding whitespace, and the check character must be uppercase 'X'.
  *

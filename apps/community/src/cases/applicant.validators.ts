@@ -8,8 +8,10 @@ export const RESIDENT_ID_NUMBER_MESSAGE =
 export const MAINLAND_MOBILE_MESSAGE = 'phone must be an 11-digit mainland mobile number';
 
 /**
- * Validates an 18-character PRC resident identity number (area code, real
- * birth date not after today in Asia/Shanghai, MOD 11-2 check character).
+ * Validates an 18-character PRC resident identity number or foreigner's
+ * permanent-residence ID card number (area code, or 9 and province and
+ * nationality; real birth date not after today in Asia/Shanghai; MOD 11-2
+ * check character).
  * Strict: normalize first with `normalizeResidentIdNumber` (e.g. `@Transform`).
  */
 export function IsResidentIdNumber(validationOptions?: ValidationOptions) {

@@ -7,8 +7,8 @@ import {
   IsNotEmpty,
   IsObject,
   IsString,
-  Length,
   Matches,
+  MaxLength,
   ValidateNested,
 } from 'class-validator';
 import { CHANNELS, ChannelName, ITEM_CODE } from '@fed/contracts';
@@ -17,11 +17,13 @@ import { IsMainlandMobile, IsResidentIdNumber } from './applicant.validators';
 import { IsFormData } from './form-data.validator';
 
 export class ApplicantDto {
+  // Stored and masked as trimmed: spaces around a name are no part of it, and spaces alone no name.
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
   @IsString()
-  @IsNotEmpty()
-  @Length(1, 50)
+  @IsNotEmpty({ message: 'name must not be empty or only spaces' })
+  @MaxLength(50)
   // eslint-disable-next-line no-control-regex -- refusing control characters is the point
-  @Matches(/^[^\u0000-\u001f\u007f]+$/, { message: 'name must not contain control characters' })
+  @Matches(/^[^\u0000-\u001f\u007f]*$/, { message: 'name must not contain control characters' })
   name!: string;
 
   @Transform(({ value }) => normalizeResidentIdNumber(value))

@@ -3,7 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { CaseSnapshot, FederationEvent } from '@fed/contracts';
 import { caseRow, caseRows } from '@fed/cases';
 import { OutboxRow } from '@fed/federation';
-import { JsonRun, jsonRuns, runValues, VALUE_OFFSET_SQL } from '@fed/persistence';
+import { isDatabaseUnavailable, JsonRun, jsonRuns, runValues, VALUE_OFFSET_SQL } from '@fed/persistence';
 import { MicroBatcher } from '@fed/platform';
 import { CASE_NO_BLOCK } from './case-number';
 
@@ -45,12 +45,15 @@ export class FilingRepository {
    * Filings, single or bulk, that arrive while a filing transaction runs share the next one (group
    * commit): one set of statements (one per run of STATEMENT_PARAM_BYTES) and one commit for all of
    * them. A shared transaction that fails is retried filing by filing, so one request's fault fails
-   * no other.
+   * no other; not when the database could not be reached or dropped the connection: the commit may
+   * have happened with only its answer lost, and a filing alone would fail on its own stored case
+   * number. Every filing of the group then fails as unavailable (the filing service's 503: send it
+   * again with the same Idempotency-Key).
    */
   private readonly batcher = new MicroBatcher<Filing>((filings) => this.insertMany(filings), {
     maxWeight: 2000,
     weight: (filing) => filing.cases.length,
-    retryAlone: true,
+    retryAlone: (e) => !isDatabaseUnavailable(e),
   });
 
   constructor(private readonly dataSource: DataSource) {}

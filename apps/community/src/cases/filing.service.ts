@@ -90,13 +90,16 @@ export class FilingService implements OnApplicationBootstrap, OnApplicationShutd
    */
   file(dto: FileCaseDto, key?: string): Promise<FilingAnswer<FiledCaseView>> {
     const route = 'POST /api/v1/cases';
-    return this.once(key, route, dto, async (sealer: RequestSealer<FiledCaseView>) => {
+    const filing = async (sealer: RequestSealer<FiledCaseView>) => {
       const cases = await this.prepareAll([dto]);
       const [view] = this.views(cases);
       await this.filings.insert({ cases, request: sealer?.(view) });
       this.filed(cases);
       return view;
-    }).catch(this.unavailable(route));
+    };
+    return this.once(key, route, dto, filing, (view) => ({ caseNo: view.caseNo })).catch(
+      this.unavailable(route),
+    );
   }
 
   /**
@@ -106,13 +109,16 @@ export class FilingService implements OnApplicationBootstrap, OnApplicationShutd
   fileMany(dtos: FileCaseDto[], key?: string): Promise<FilingAnswer<{ items: FiledCaseView[] }>> {
     type Answer = { items: FiledCaseView[] };
     const route = 'POST /api/v1/cases/batch';
-    return this.once(key, route, dtos, async (sealer: RequestSealer<Answer>) => {
+    const filing = async (sealer: RequestSealer<Answer>) => {
       const cases = await this.prepareAll(dtos);
       const answer = { items: this.views(cases) };
       await this.filings.insert({ cases, request: sealer?.(answer) });
       this.filed(cases);
       return answer;
-    }).catch(this.unavailable(route));
+    };
+    return this.once(key, route, dtos, filing, (answer) => ({
+      caseNos: answer.items.map((i) => i.caseNo),
+    })).catch(this.unavailable(route));
   }
 
   /**
@@ -152,13 +158,14 @@ export class FilingService implements OnApplicationBootstrap, OnApplicationShutd
    * Runs a filing once per Idempotency-Key: a key seen before answers the stored answer (422 when it
    * came with another request), a new one files and stores its answer with the cases, in the same
    * transaction. Two requests with one key at the same moment: the second's transaction fails on the
-   * key, and it answers the first's.
+   * key, and it answers the first's. `cases` names the answer's cases in the log of a repeat.
    */
   private async once<T>(
     key: string | undefined,
     route: string,
     body: unknown,
     work: (sealer: RequestSealer<T>) => Promise<T>,
+    cases: (answer: T) => { caseNo: string } | { caseNos: string[] },
   ): Promise<FilingAnswer<T>> {
     if (key === undefined) return { body: await work(undefined), replayed: false };
     const hash = keyHash(key);
@@ -173,8 +180,9 @@ export class FilingService implements OnApplicationBootstrap, OnApplicationShutd
           'this Idempotency-Key came with another request before; a new request needs a new key',
         );
       }
-      this.logger.log({ msg: 'filing repeated; answered as before', route });
-      return { body: open<T>(key, stored.response), replayed: true };
+      const answer = open<T>(key, stored.response);
+      this.logger.log({ msg: 'filing repeated; answered as before', route, ...cases(answer) });
+      return { body: answer, replayed: true };
     };
     // A repeat arriving while the first is under way (a double click) waits for it, then answers from
     // what it stored; it would otherwise fail the shared transaction it joined on the primary key.

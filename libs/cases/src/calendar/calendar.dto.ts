@@ -12,12 +12,11 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const dateMessage = { message: '$property must be a date YYYY-MM-DD' };
+import { IsIsoDate } from '../iso-date.validator';
+import { NO_CONTROL, noControl } from '../text.rules';
 
 export class AddWorkingDaysQuery {
-  @Matches(DATE, dateMessage)
+  @IsIsoDate()
   from!: string;
 
   @Type(() => Number)
@@ -28,31 +27,33 @@ export class AddWorkingDaysQuery {
 }
 
 export class WorkingDaysQuery {
-  @Matches(DATE, dateMessage)
+  @IsIsoDate()
   from!: string;
 
-  @Matches(DATE, dateMessage)
+  @IsIsoDate()
   to!: string;
 }
 
 class HolidayDto {
   @IsString()
   @Length(1, 50)
+  @Matches(NO_CONTROL, noControl)
   name!: string;
 
-  @Matches(DATE, dateMessage)
+  @IsIsoDate()
   from!: string;
 
-  @Matches(DATE, dateMessage)
+  @IsIsoDate()
   to!: string;
 }
 
 class MakeupWorkdayDto {
-  @Matches(DATE, dateMessage)
+  @IsIsoDate()
   date!: string;
 
   @IsString()
   @Length(1, 50)
+  @Matches(NO_CONTROL, noControl)
   for!: string;
 }
 
@@ -81,7 +82,7 @@ export class PublishCalendarDto {
 }
 
 class OverrideDto {
-  @Matches(DATE, dateMessage)
+  @IsIsoDate()
   date!: string;
 
   @IsIn(['day-off', 'working-day'])
@@ -89,6 +90,7 @@ class OverrideDto {
 
   @IsString()
   @Length(1, 200)
+  @Matches(NO_CONTROL, noControl)
   reason!: string;
 }
 

@@ -62,14 +62,19 @@ export class OversightController {
 
   /** The same query as CSV, streamed in filing order (newest first) however many rows match. */
   @Get('cases.csv')
-  casesCsv(@Query() q: OversightQuery): StreamableFile {
+  async casesCsv(@Query() q: OversightQuery): Promise<StreamableFile> {
     this.supervisorsOnly();
     const pages = this.oversight.all(q);
+    // The first page is read before the answer starts: a query the database refuses is then an error
+    // answer with its status, not a 200 whose download stops after the header.
+    const first = await pages.next();
+    const rows = (page: CaseView[]) =>
+      page.map((c) => CSV_COLUMNS.map(([, get]) => csvField(get(c))).join(',')).join('\r\n') + '\r\n';
     async function* lines() {
       yield `\uFEFF${CSV_COLUMNS.map(([name]) => name).join(',')}\r\n`;
-      for await (const page of pages) {
-        yield page.map((c) => CSV_COLUMNS.map(([, get]) => csvField(get(c))).join(',')).join('\r\n') + '\r\n';
-      }
+      if (first.done) return;
+      yield rows(first.value);
+      for await (const page of pages) yield rows(page);
     }
     return new StreamableFile(Readable.from(lines()), {
       type: 'text/csv; charset=utf-8',

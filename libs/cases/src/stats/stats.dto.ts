@@ -1,9 +1,8 @@
 import { Type } from 'class-transformer';
 import { CASE_STATUSES, ITEM_CODE } from '@fed/contracts';
 import { IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
-
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const dateMessage = { message: '$property must be a date YYYY-MM-DD' };
+import { IsIsoDate } from '../iso-date.validator';
+import { NO_CONTROL, noControl } from '../text.rules';
 
 export const PERIODS = ['day', 'week', 'month', 'year', 'custom'] as const;
 export const GROUP_BY = [
@@ -35,6 +34,7 @@ export class ScopeFilterQuery {
   @IsOptional()
   @IsString()
   @Length(1, 200)
+  @Matches(NO_CONTROL, noControl)
   department?: string;
 }
 
@@ -46,16 +46,16 @@ export class StatsQuery extends ScopeFilterQuery {
 
   /** A day inside the period (day, week, month, year); default today in Asia/Shanghai. */
   @IsOptional()
-  @Matches(DATE, dateMessage)
+  @IsIsoDate()
   date?: string;
 
   /** custom: first and last day, inclusive. */
   @IsOptional()
-  @Matches(DATE, dateMessage)
+  @IsIsoDate()
   from?: string;
 
   @IsOptional()
-  @Matches(DATE, dateMessage)
+  @IsIsoDate()
   to?: string;
 
   @IsOptional()
@@ -91,12 +91,12 @@ export class OversightQuery extends ScopeFilterQuery {
   @Matches(/^\d{6}(\d{6})?$/, { message: 'handlingNode must be a 6 or 12 digit node code' })
   handlingNode?: string;
 
-  @IsOptional() @Matches(DATE, dateMessage) filedFrom?: string;
-  @IsOptional() @Matches(DATE, dateMessage) filedTo?: string;
-  @IsOptional() @Matches(DATE, dateMessage) acceptedFrom?: string;
-  @IsOptional() @Matches(DATE, dateMessage) acceptedTo?: string;
-  @IsOptional() @Matches(DATE, dateMessage) decidedFrom?: string;
-  @IsOptional() @Matches(DATE, dateMessage) decidedTo?: string;
+  @IsOptional() @IsIsoDate() filedFrom?: string;
+  @IsOptional() @IsIsoDate() filedTo?: string;
+  @IsOptional() @IsIsoDate() acceptedFrom?: string;
+  @IsOptional() @IsIsoDate() acceptedTo?: string;
+  @IsOptional() @IsIsoDate() decidedFrom?: string;
+  @IsOptional() @IsIsoDate() decidedTo?: string;
 
   @IsOptional()
   @IsIn(SORTS)

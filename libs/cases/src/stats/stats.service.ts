@@ -1,5 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { addDays, dayOfWeek, parseIsoDate, shanghaiToday } from '@fed/calendar';
+import {
+  addDays,
+  dayOfWeek,
+  daysInMonth,
+  InvalidDateError,
+  IsoDate,
+  MAX_YEAR,
+  MIN_YEAR,
+  parseIsoDate,
+  shanghaiToday,
+  toEpochDay,
+} from '@fed/calendar';
 import { DomainError, NODE_CONFIG, NodeConfig } from '@fed/platform';
 import { CatalogService } from '../catalog/catalog.service';
 import { Clock } from '../warning/clock';
@@ -8,6 +19,57 @@ import { OpenRow, StatsRepository, StatsRow } from './stats.repository';
 
 /** The longest custom period: ten years. */
 const MAX_PERIOD_DAYS = 3660;
+
+/**
+ * The first and last day of the period asked (`today` when no date is given), checked: 400 for an
+ * inverted or absurd range, or a period that runs outside the dates the calendar holds.
+ */
+export function statsPeriod(q: StatsQuery, today: IsoDate): { from: IsoDate; to: IsoDate } {
+  const bad = (message: string) => new DomainError('invalid', 'STATS_BAD_PERIOD', message);
+  const date = (value: string, field: string) => {
+    try {
+      return parseIsoDate(value);
+    } catch (e) {
+      throw bad(`${field}: ${(e as Error).message}`);
+    }
+  };
+  if (q.period === 'custom') {
+    if (!q.from || !q.to) throw bad('a custom period needs from and to');
+    const from = date(q.from, 'from');
+    const to = date(q.to, 'to');
+    if (to < from) throw bad(`to (${to}) is before from (${from})`);
+    // Counted in days, not as from + MAX: near 9999-12-31 that sum has no date.
+    if (toEpochDay(to) - toEpochDay(from) > MAX_PERIOD_DAYS) {
+      throw bad(`a period spans at most ${MAX_PERIOD_DAYS} days`);
+    }
+    return { from, to };
+  }
+  if (q.from || q.to) throw bad('from and to go with period=custom');
+  const day = q.date ? date(q.date, 'date') : today;
+  switch (q.period) {
+    case 'day':
+      return { from: day, to: day };
+    case 'week': {
+      // The weeks of 1970-01-01 and of 9999-12-31 run past the dates the calendar holds.
+      try {
+        const monday = addDays(day, 1 - dayOfWeek(day));
+        return { from: monday, to: addDays(monday, 6) };
+      } catch (e) {
+        if (!(e instanceof InvalidDateError)) throw e;
+        throw bad(
+          `date: the week of ${day} runs outside ${MIN_YEAR}-01-01 to ${MAX_YEAR}-12-31, the dates statistics cover`,
+        );
+      }
+    }
+    case 'month': {
+      const month = day.slice(0, 7);
+      const last = daysInMonth(Number(day.slice(0, 4)), Number(day.slice(5, 7)));
+      return { from: `${month}-01`, to: `${month}-${String(last).padStart(2, '0')}` };
+    }
+    case 'year':
+      return { from: `${day.slice(0, 4)}-01-01`, to: `${day.slice(0, 4)}-12-31` };
+  }
+}
 
 const ratio = (n: number, d: number) => (d > 0 ? Math.round((n / d) * 10000) / 10000 : null);
 
@@ -58,7 +120,7 @@ export class StatsService {
   ) {}
 
   async query(q: StatsQuery) {
-    const { from, to } = this.period(q);
+    const { from, to } = statsPeriod(q, shanghaiToday(this.clock.now()));
     const filter = {
       districtCode: q.districtCode,
       communityCode: q.communityCode,
@@ -89,43 +151,6 @@ export class StatsService {
       total,
       groups: q.groupBy === 'none' ? [] : groups,
     };
-  }
-
-  /** The first and last day of the period, checked: 400 for an inverted or absurd range. */
-  private period(q: StatsQuery): { from: string; to: string } {
-    const bad = (message: string) => new DomainError('invalid', 'STATS_BAD_PERIOD', message);
-    const date = (value: string, field: string) => {
-      try {
-        return parseIsoDate(value);
-      } catch (e) {
-        throw bad(`${field}: ${(e as Error).message}`);
-      }
-    };
-    if (q.period === 'custom') {
-      if (!q.from || !q.to) throw bad('a custom period needs from and to');
-      const from = date(q.from, 'from');
-      const to = date(q.to, 'to');
-      if (to < from) throw bad(`to (${to}) is before from (${from})`);
-      if (addDays(from, MAX_PERIOD_DAYS) < to) throw bad(`a period spans at most ${MAX_PERIOD_DAYS} days`);
-      return { from, to };
-    }
-    if (q.from || q.to) throw bad('from and to go with period=custom');
-    const day = q.date ? date(q.date, 'date') : shanghaiToday(this.clock.now());
-    switch (q.period) {
-      case 'day':
-        return { from: day, to: day };
-      case 'week': {
-        const monday = addDays(day, 1 - dayOfWeek(day));
-        return { from: monday, to: addDays(monday, 6) };
-      }
-      case 'month': {
-        const first = `${day.slice(0, 7)}-01`;
-        const next = addDays(first, 31);
-        return { from: first, to: addDays(`${next.slice(0, 7)}-01`, -1) };
-      }
-      case 'year':
-        return { from: `${day.slice(0, 4)}-01-01`, to: `${day.slice(0, 4)}-12-31` };
-    }
   }
 
   private async names(groupBy: GroupBy): Promise<Map<string, string>> {

@@ -2,6 +2,7 @@ import { Body, Controller, Get, HttpCode, HttpStatus, Post, Query } from '@nestj
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
 import { SupervisionService } from './supervision.service';
+import { IsIsoDate } from '../iso-date.validator';
 import { NO_CONTROL } from '../text.rules';
 
 export class IssueTicketDto {
@@ -14,7 +15,7 @@ export class IssueTicketDto {
   reason!: string;
 
   @IsOptional()
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'dueDate must be a date YYYY-MM-DD' })
+  @IsIsoDate()
   dueDate?: string;
 
   @IsOptional()

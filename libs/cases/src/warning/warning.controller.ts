@@ -6,6 +6,7 @@ import { DomainError, NODE_CONFIG, NodeConfig } from '@fed/platform';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
 import { CalendarService } from '../calendar/calendar.service';
+import { CaseNoPipe } from '../cases.dto';
 import { CaseError } from '../cases.errors';
 import { CasesRepository } from '../cases.repository';
 import { Clock } from './clock';
@@ -48,7 +49,7 @@ export class WarningController {
    * (weekend, holiday, local day off, pause), the resulting dates, and the warning state today.
    */
   @Get('cases/:caseNo/deadline')
-  async deadline(@Param('caseNo') caseNo: string) {
+  async deadline(@Param('caseNo', CaseNoPipe) caseNo: string) {
     const found = await this.cases.findByCaseNo(caseNo);
     if (!found) throw CaseError.notFound(caseNo);
     const today = shanghaiDate(this.clock.now());
