@@ -130,6 +130,18 @@ describe('the demo federation on real Kafka and PostgreSQL', () => {
       expect(await historyAt(districtOf(community), c.caseNo)).toEqual(history);
       expect(await historyAt(CITY, c.caseNo)).toEqual(history);
     }
+    // The query code's hash is compared by the citizen lookup only: no answer shows it (an 8-character
+    // code is found from its unsalted hash offline).
+    const listed = await getJson<{ items: unknown[] }>(url(CITY, `/api/v1/cases?pageSize=50`));
+    const oversight = await getJson<{ items: unknown[] }>(url(CITY, '/api/v1/oversight/cases?pageSize=50'));
+    for (const shown of [
+      filed,
+      listed.body.items,
+      oversight.body.items,
+      await caseAt(CITY, filed[0].caseNo),
+    ]) {
+      expect(JSON.stringify(shown)).not.toMatch(/queryCodeHash|[0-9a-f]{64}/);
+    }
     // Upper tiers see the applicant masked.
     expect(JSON.stringify(await caseAt(CITY, filed[0].caseNo))).not.toContain(
       (filed[0] as unknown as { applicantPersonal: { idNumber: string } }).applicantPersonal.idNumber,

@@ -19,7 +19,7 @@ import { CurrentCase } from './case.fold';
 import { CalendarError } from './calendar/calendar.errors';
 import { CalendarService } from './calendar/calendar.service';
 import { CaseError } from './cases.errors';
-import { CaseView } from './cases.repository';
+import { caseView, CaseView } from './cases.repository';
 import { applyAction, TransitionError } from './lifecycle';
 import { ReplicaRepository } from './replica.repository';
 import { SupervisionRepository } from './supervision/supervision.repository';
@@ -159,7 +159,7 @@ export class ActionsService {
 
   private answer(outcome: { state: CurrentCase; events: { event: FederationEvent }[] }): ActionOutcome {
     return {
-      case: { ...outcome.state.snapshot, version: outcome.state.version },
+      case: caseView(outcome.state.snapshot, outcome.state.version),
       events: outcome.events.map(({ event }) => ({
         version: event.caseVersion,
         eventId: event.eventId,

@@ -3,8 +3,11 @@ import { DataSource } from 'typeorm';
 import { CASE_FILED, CaseAction, CaseSnapshot, ContractError, decodeEvent } from '@fed/contracts';
 import { CASE_COLUMNS, CaseRow, OPEN_SQL, rowToSnapshot } from './case.row';
 
-/** A case as every tier shows it, with its version. */
-export type CaseView = CaseSnapshot & { version: number };
+/**
+ * A case as every tier shows it, with its version; without the query code's hash, which only the
+ * citizen lookup compares (an 8-character code is found from its unsalted hash offline).
+ */
+export type CaseView = Omit<CaseSnapshot, 'queryCodeHash'> & { version: number };
 
 export interface CaseEventView {
   version: number;
@@ -43,6 +46,15 @@ export class CasesRepository {
     if (!row) return null;
     const view = toView(row);
     return row.personal ? { ...view, applicantPersonal: row.personal } : view;
+  }
+
+  /** The query code's hash of a case held here (for the citizen lookup only), or null. */
+  async queryCodeHashOf(caseNo: string): Promise<string | null> {
+    const rows: { query_code_hash: string }[] = await this.dataSource.query(
+      `SELECT query_code_hash FROM case_record WHERE case_no = $1`,
+      [caseNo],
+    );
+    return rows[0]?.query_code_hash ?? null;
   }
 
   /** One page, newest filings first, and the total matching. */
@@ -152,6 +164,13 @@ export class CasesRepository {
   }
 }
 
+/** The view of a case at `version`: the snapshot without the query code's hash. */
+export function caseView(snapshot: CaseSnapshot, version: number): CaseView {
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- what the view leaves out
+  const { queryCodeHash, ...shown } = snapshot;
+  return { ...shown, version };
+}
+
 function toView(row: CaseRow): CaseView {
-  return { ...rowToSnapshot(row), version: row.version };
+  return caseView(rowToSnapshot(row), row.version);
 }

@@ -55,10 +55,10 @@ export class PublicCasesController {
 
   @Get(':caseNo')
   async lookup(@Param('caseNo', CaseNoPipe) caseNo: string, @Query() q: PublicLookupQuery) {
+    const hash = await this.cases.queryCodeHashOf(caseNo);
+    if (hash === null || !queryCodeMatches(caseNo, q.queryCode, hash)) throw CaseError.notFound(caseNo);
     const found = await this.cases.findByCaseNo(caseNo);
-    if (!found || !queryCodeMatches(caseNo, q.queryCode, found.queryCodeHash)) {
-      throw CaseError.notFound(caseNo);
-    }
+    if (!found) throw CaseError.notFound(caseNo);
     const { topology } = this.config;
     const office = (code: string) => (topology.has(code) ? topology.get(code).name : code);
     const events = await this.cases.findEvents(caseNo);

@@ -46,7 +46,7 @@ export interface CaseDeadlines {
  * @throws CalendarGapError when a date lies in a year the calendar does not cover
  */
 export function caseDeadlines(
-  c: CaseSnapshot,
+  c: Omit<CaseSnapshot, 'queryCodeHash'>,
   calendar: WorkingCalendar,
   asOf: IsoDate,
 ): CaseDeadlines | null {

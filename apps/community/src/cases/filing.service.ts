@@ -10,7 +10,7 @@ import {
 } from '@fed/contracts';
 import { HEADERS, OutboxRelay, Topics } from '@fed/federation';
 import { DomainError, Metrics, NODE_CONFIG, NodeConfig } from '@fed/platform';
-import { CaseView, CatalogService, newQueryCode, queryCodeHash } from '@fed/cases';
+import { caseView, CaseView, CatalogService, newQueryCode, queryCodeHash } from '@fed/cases';
 import { isDatabaseUnavailable } from '@fed/persistence';
 import { maskIdNumber, maskMobile, maskName } from './applicant.rules';
 import { formatCaseNo } from './case-number';
@@ -268,8 +268,7 @@ export class FilingService implements OnApplicationBootstrap, OnApplicationShutd
   private views(cases: FiledCase[]): FiledCaseView[] {
     // The query code is told to the applicant once, here; only its hash is kept.
     return cases.map(({ snapshot, personal, queryCode }) => ({
-      ...snapshot,
-      version: 1,
+      ...caseView(snapshot, 1),
       applicantPersonal: personal,
       queryCode,
     }));

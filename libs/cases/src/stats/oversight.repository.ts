@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { CASE_COLUMNS, CaseRow, OPEN_SQL, rowToSnapshot } from '../case.row';
-import { CaseView } from '../cases.repository';
+import { caseView, CaseView } from '../cases.repository';
 import { OversightQuery } from './stats.dto';
 
 const OPEN = OPEN_SQL;
@@ -68,7 +68,7 @@ export class OversightRepository {
       ),
       this.dataSource.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM case_record ${where}`, params),
     ]);
-    return { items: rows.map((r) => ({ ...rowToSnapshot(r), version: r.version })), total: count[0].n };
+    return { items: rows.map((r) => caseView(rowToSnapshot(r), r.version)), total: count[0].n };
   }
 
   /** Every matching case, newest filing first, in pages of `size` (keyset: never an unbounded read). */
@@ -86,7 +86,7 @@ export class OversightRepository {
         [...params, size],
       );
       if (rows.length === 0) return;
-      yield rows.map((r) => ({ ...rowToSnapshot(r), version: r.version }));
+      yield rows.map((r) => caseView(rowToSnapshot(r), r.version));
       if (rows.length < size) return;
       const last = rows[rows.length - 1];
       after = { filedAt: last.filed_at, caseNo: last.case_no };
