@@ -22,6 +22,23 @@ export interface CaseEventView {
   action?: CaseAction;
 }
 
+export interface WarningEventView {
+  caseNo: string;
+  version: number;
+  node: string;
+  at: string;
+  level: string;
+  legalBreached: boolean;
+  promisedDeadline: string;
+  legalDeadline: string;
+  workingDaysLeft: number;
+  calendarVersion: number;
+}
+
+/** Warning events read per page when filtering by level, and at most per request. */
+const WARNING_PAGE = 500;
+const WARNING_SCAN_LIMIT = 50_000;
+
 export interface CaseFilter {
   districtCode?: string;
   communityCode?: string;
@@ -93,25 +110,42 @@ export class CasesRepository {
     return rows.map(rowToSnapshot);
   }
 
-  /** The latest case.warning-changed events held here, newest first. */
+  /**
+   * The latest case.warning-changed events held here, newest first; with `level`, the latest of that
+   * level. The level is inside the envelope: pages of events are read newest first (keyset) and
+   * filtered until `limit` are found, or WARNING_SCAN_LIMIT events have been read.
+   */
   async findWarningEvents(level: string | null, limit: number) {
-    const rows: {
-      case_no: string;
-      version: number;
-      origin_node: string;
-      occurred_at: Date;
-      envelope: Buffer;
-    }[] = await this.dataSource.query(
-      `SELECT case_no, version, origin_node, occurred_at, envelope FROM case_event
-         WHERE event_type = 'case.warning-changed' ORDER BY occurred_at DESC, case_no, version DESC LIMIT $1`,
-      [level ? Math.min(limit * 5, 2500) : limit],
-    );
-    const items = rows.flatMap((r) => {
-      const body = decodeEvent(r.envelope).body;
-      if (body.type === CASE_FILED || body.action.action !== 'warn') return [];
-      const w = body.action;
-      return [
-        {
+    const items: WarningEventView[] = [];
+    let after: { at: string; caseNo: string; version: number } | null = null;
+    for (let read = 0; items.length < limit && read < WARNING_SCAN_LIMIT;) {
+      const size = level ? WARNING_PAGE : limit - items.length;
+      const params: unknown[] = [size];
+      const keyset = after
+        ? `AND (occurred_at < $2::timestamptz OR (occurred_at = $2::timestamptz AND (case_no > $3 OR (case_no = $3 AND version < $4))))`
+        : '';
+      if (after) params.push(after.at, after.caseNo, after.version);
+      const rows: {
+        case_no: string;
+        version: number;
+        origin_node: string;
+        occurred_at: Date;
+        /** Exact (microseconds), for the next page's keyset. */
+        occurred_text: string;
+        envelope: Buffer;
+      }[] = await this.dataSource.query(
+        `SELECT case_no, version, origin_node, occurred_at, occurred_at::text AS occurred_text, envelope
+           FROM case_event WHERE event_type = 'case.warning-changed' ${keyset}
+           ORDER BY occurred_at DESC, case_no, version DESC LIMIT $1`,
+        params,
+      );
+      read += rows.length;
+      for (const r of rows) {
+        const body = decodeEvent(r.envelope).body;
+        if (body.type === CASE_FILED || body.action.action !== 'warn') continue;
+        const w = body.action;
+        if (level && w.level !== level) continue;
+        items.push({
           caseNo: r.case_no,
           version: r.version,
           node: r.origin_node,
@@ -122,10 +156,13 @@ export class CasesRepository {
           legalDeadline: w.legalDeadline,
           workingDaysLeft: w.workingDaysLeft,
           calendarVersion: w.calendarVersion,
-        },
-      ];
-    });
-    return (level ? items.filter((i) => i.level === level) : items).slice(0, limit);
+        });
+      }
+      if (rows.length < size) break;
+      const last = rows[rows.length - 1];
+      after = { at: last.occurred_text, caseNo: last.case_no, version: last.version };
+    }
+    return items.slice(0, limit);
   }
 
   async findEvents(caseNo: string): Promise<CaseEventView[]> {
