@@ -421,6 +421,24 @@ describe('the demo federation on real Kafka and PostgreSQL', () => {
       expect(await total(community)).toBe(before);
     });
 
+    it.each([
+      ['1e400', /formData\.area is a number too large/],
+      ['12345678901234567890', /formData\.area is an integer beyond 2\^53/],
+    ])('a form number stored other than as sent (%s): 400 naming formData, nothing filed', async (n, why) => {
+      const before = await total(community);
+      const body = JSON.stringify(filingBody({ formData: { area: 0 } })).replace('"area":0', `"area":${n}`);
+      expect(body).toContain(`"area":${n}`);
+      const res = await postJson<{ errors: { field: string; messages: string[] }[] }>(
+        url(community, '/api/v1/cases'),
+        body,
+      );
+      expect(res.status).toBe(400);
+      expect(res.body.errors).toEqual([
+        { field: 'formData', messages: [expect.stringMatching(why) as string] },
+      ]);
+      expect(await total(community)).toBe(before);
+    });
+
     it('a bulk filing with one bad case: 400 naming it, and none of the others is filed', async () => {
       const before = await total(community);
       const cases = [filingBody(), filingBody({ channel: 'fax' }), filingBody()];

@@ -14,6 +14,15 @@ describe('formDataProblem', () => {
     ['a NUL in a value', { a: 'x\u0000y' }, /NUL/],
     ['a NUL in a key', { ['a\u0000']: 1 }, /NUL/],
     ['more than 64 KiB', { blob: 'x'.repeat(64 * 1024) }, /at most 64 KiB/],
+    ['a NUL deep in a list', { members: [{ name: 'ok' }, { name: 'x\u0000' }] }, /NUL/],
+    ['the text \\u0000 (a backslash, not a NUL)', { path: 'C:\\u0000' }, null],
+    ['1e400 (Infinity once parsed)', JSON.parse('{"area": 1e400}'), /formData\.area is a number too large/],
+    [
+      'an integer beyond 2^53',
+      JSON.parse('{"members": [{"account": 12345678901234567890}]}'),
+      /formData\.members\[0\]\.account is an integer beyond 2\^53/,
+    ],
+    ['the largest safe integer and a fraction', { a: Number.MAX_SAFE_INTEGER, b: 0.1 }, null],
   ])('%s', (_what, value, problem) => {
     const found = formDataProblem(value);
     if (problem === null) expect(found).toBeNull();
