@@ -17,16 +17,17 @@ describe('CasesRepository.findWarningEvents (real PostgreSQL)', () => {
     cases = new CasesRepository(db);
     // 1,200 yellow warnings, the newest, several to a millisecond; older, 3 red ones among 300 green.
     const base = Date.UTC(2026, 10, 26, 0, 0);
-    const events = [
+    const warnings: { level: WarningLevel; at: number }[] = [
       ...Array.from({ length: 1200 }, (_, i) => ({
         level: 'yellow' as const,
         at: base + 100_000 + Math.floor(i / 3),
       })),
       ...Array.from({ length: 300 }, (_, i) => ({
-        level: i % 100 === 50 ? 'red' : 'green',
+        level: i % 100 === 50 ? ('red' as const) : ('green' as const),
         at: base + i * 10,
       })),
-    ].map(({ level, at }, i) => {
+    ];
+    const events = warnings.map(({ level, at }, i) => {
       const caseNo = newCaseNo(COMMUNITY);
       const version = 2 + (i % 3);
       const event = lifecycleEvent(
