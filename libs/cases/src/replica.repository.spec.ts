@@ -16,4 +16,10 @@ describe('storableText', () => {
     // The escapes count towards the limit: the text stored is never longer than `max`.
     expect(storableText('\u0000'.repeat(1000), 2000)).toHaveLength(2000);
   });
+
+  it('never cuts a surrogate pair in half (a jsonb header refuses a lone one)', () => {
+    const cut = storableText(`${'x'.repeat(198)}😀tail`, 200);
+    expect(cut).toBe(`${'x'.repeat(198)}…`);
+    expect(storableText(`${'x'.repeat(197)}😀tail`, 200)).toBe(`${'x'.repeat(197)}😀…`);
+  });
 });

@@ -14,6 +14,7 @@ export interface EventToStore {
 export interface ParkedRow {
   case_no: string;
   version: number;
+  event_id: string;
   sender: string | null;
   envelope: Buffer;
 }
@@ -93,7 +94,7 @@ export class ReplicaRepository {
     // Wrapped in a SELECT: TypeORM answers a bare DELETE ... RETURNING with [rows, count].
     return m.query(
       `WITH taken AS (DELETE FROM parked_event WHERE case_no = ANY($1::text[])
-                      RETURNING case_no, version, sender, envelope)
+                      RETURNING case_no, version, event_id, sender, envelope)
        SELECT * FROM taken`,
       [caseNos],
     );
@@ -243,7 +244,10 @@ export function storableText(text: string, max: number): string {
     /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g,
     (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
   );
-  return escaped.length <= max ? escaped : `${escaped.slice(0, max - 1)}…`;
+  if (escaped.length <= max) return escaped;
+  // Not half of a surrogate pair: a jsonb header refuses one.
+  const end = /[\ud800-\udbff]/.test(escaped[max - 2]) ? max - 2 : max - 1;
+  return `${escaped.slice(0, end)}…`;
 }
 
 function storableLetter(l: DeadLetterToStore): DeadLetterToStore {

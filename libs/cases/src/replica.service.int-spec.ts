@@ -417,9 +417,10 @@ describe('ReplicaService (district, real PostgreSQL and Kafka)', () => {
 
   it('sets aside a parked event that no longer decodes, and the case goes on', async () => {
     const caseNo = newCaseNo(COMMUNITY);
+    const eventId = randomUUID();
     await db.query(
       `INSERT INTO parked_event (case_no, version, event_id, sender, envelope) VALUES ($1, 2, $2, $3, $4)`,
-      [caseNo, randomUUID(), COMMUNITY, Buffer.from('parked before an upgrade')],
+      [caseNo, eventId, COMMUNITY, Buffer.from('parked before an upgrade')],
     );
     await replica.applyBatch({
       events: [inbound(filedEvent(caseNo), COMMUNITY, up())],
@@ -429,14 +430,15 @@ describe('ReplicaService (district, real PostgreSQL and Kafka)', () => {
 
     expect(await history(caseNo)).toEqual(['1:case.filed']);
     expect(await db.query('SELECT 1 FROM parked_event WHERE case_no = $1', [caseNo])).toHaveLength(0);
-    const letters = await db.query<{ topic: string; offset: string; reason: string }[]>(
-      `SELECT topic, "offset", reason FROM dead_letter WHERE message_key = $1`,
+    const letters = await db.query<{ topic: string; offset: string; event_id: string; reason: string }[]>(
+      `SELECT topic, "offset", event_id, reason FROM dead_letter WHERE message_key = $1`,
       [caseNo],
     );
     expect(letters).toEqual([
       {
         topic: 'parked',
-        offset: `${caseNo}@2`,
+        offset: eventId,
+        event_id: eventId,
         reason: expect.stringContaining('a parked event no longer decodes') as string,
       },
     ]);

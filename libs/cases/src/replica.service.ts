@@ -46,6 +46,7 @@ interface Candidate {
 export class ReplicaService {
   private readonly logger = new Logger(ReplicaService.name);
   private readonly topics: Topics;
+  private applying: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly replica: ReplicaRepository,
@@ -87,7 +88,50 @@ export class ReplicaService {
         });
     }
 
-    const outcome = await this.replica.transaction(async (m) => {
+    const outcome = await this.oneAtATime(() => this.applyInTransaction(accepted, references, letters));
+    // A ticket may wait here for a case that has just been handed up to this node.
+    const handedHere = outcome.plan.apply.some(
+      (c) =>
+        c.event.body.type === 'case.handed-up' &&
+        c.event.body.action.action === 'hand-up' &&
+        c.event.body.action.toNode === this.config.node.code,
+    );
+    if (outcome.newTickets.length > 0 || handedHere) void this.supervisionService.deliverPending();
+    if (outcome.newer.length > outcome.newTickets.length) this.references.changed();
+    for (const r of outcome.newer) {
+      this.logger.log({
+        msg: 'reference data updated',
+        subject: r.subject,
+        version: r.version,
+        messageId: r.eventId,
+        origin: r.originNode,
+      });
+    }
+
+    this.afterCommit(outcome.plan.apply, outcome.inboundDuplicates, outcome.fresh);
+    const newlyParked = outcome.plan.park.filter((c) => c.position).length;
+    if (newlyParked > 0) this.metrics.eventsParked.inc(newlyParked);
+    if (outcome.plan.apply.length > 0 || outcome.fresh.length > 0 || outcome.newer.length > 0)
+      this.relay.wake();
+  }
+
+  /**
+   * Runs applies one after another in this process (a culprit search beside the merged batches), so
+   * that they queue here rather than each holding a pooled connection while it waits for the apply
+   * lock, which remains for another process of this node.
+   */
+  private oneAtATime<T>(work: () => Promise<T>): Promise<T> {
+    const turn = this.applying.then(work, work);
+    this.applying = turn.catch(() => undefined);
+    return turn;
+  }
+
+  private applyInTransaction(
+    accepted: Candidate[],
+    references: InboundReference[],
+    letters: DeadLetterToStore[],
+  ) {
+    return this.replica.transaction(async (m) => {
       // One applying transaction at a time: two (a culprit search beside the merged batches, two
       // processes of this node during a rolling restart) could otherwise both insert a case not held
       // yet, or one park a version the other cannot see to unpark.
@@ -154,30 +198,6 @@ export class ReplicaService {
         newTickets,
       };
     });
-    // A ticket may wait here for a case that has just been handed up to this node.
-    const handedHere = outcome.plan.apply.some(
-      (c) =>
-        c.event.body.type === 'case.handed-up' &&
-        c.event.body.action.action === 'hand-up' &&
-        c.event.body.action.toNode === this.config.node.code,
-    );
-    if (outcome.newTickets.length > 0 || handedHere) void this.supervisionService.deliverPending();
-    if (outcome.newer.length > outcome.newTickets.length) this.references.changed();
-    for (const r of outcome.newer) {
-      this.logger.log({
-        msg: 'reference data updated',
-        subject: r.subject,
-        version: r.version,
-        messageId: r.eventId,
-        origin: r.originNode,
-      });
-    }
-
-    this.afterCommit(outcome.plan.apply, outcome.inboundDuplicates, outcome.fresh);
-    const newlyParked = outcome.plan.park.filter((c) => c.position).length;
-    if (newlyParked > 0) this.metrics.eventsParked.inc(newlyParked);
-    if (outcome.plan.apply.length > 0 || outcome.fresh.length > 0 || outcome.newer.length > 0)
-      this.relay.wake();
   }
 
   /**
@@ -327,10 +347,10 @@ export class ReplicaService {
       } catch (e) {
         letters.push({
           kind: 'undecodable',
-          eventId: null,
+          eventId: p.event_id,
           topic: 'parked',
           partition: -1,
-          offset: `${p.case_no}@${p.version}`,
+          offset: p.event_id,
           index: -1,
           key: p.case_no,
           sender: p.sender,

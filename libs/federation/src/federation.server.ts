@@ -70,6 +70,7 @@ const CHUNK = 1000;
 const LAG_REFRESH_MS = 5000;
 const COMMIT_INTERVAL_MS = 1000;
 const MIN_FETCH_INTERVAL_MS = 25;
+const MAX_RESTART_DELAY_MS = 30_000;
 
 /**
  * Nest transport strategy over kafkajs that consumes this node's inbound topic in batches.
@@ -91,6 +92,8 @@ export class FederationServer extends Server implements CustomTransportStrategy 
   private assigned: Record<string, number[]> | null = null;
   private lastLag: { partitions: PartitionLag[]; measuredAt: Date } | null = null;
   private running = false;
+  /** Crashes since a batch was last applied: the pause before the next restart doubles with each. */
+  private crashesInARow = 0;
   private starting?: Promise<void>;
   private readonly topics: Topics;
   /**
@@ -172,13 +175,19 @@ export class FederationServer extends Server implements CustomTransportStrategy 
   /**
    * kafkajs restarts a consumer after a retriable failure; after any other (an error it does not
    * know, a join refused for good) it leaves it stopped, and the node would stay up consuming nothing
-   * while its lag grows. Such a consumer is replaced, as on start: nothing applied is lost, what was
-   * not committed comes again.
+   * while its lag grows. Such a consumer is replaced, as on start, after a pause that doubles with
+   * each crash until a batch is applied again: nothing applied is lost, what was not committed comes
+   * again. (A consumer that crashes before it has started fails its start, which backs off alike.)
    */
   private restartAfterCrash(crashed: Consumer, error: Error): void {
     if (!this.running || this.consumer !== crashed) return;
     this.metrics.consumerRestarts.inc();
-    this.log.error({ msg: 'consumer crashed and stopped; starting a new one', err: error.message });
+    const delay = Math.min(MAX_RESTART_DELAY_MS, 1000 * 2 ** this.crashesInARow++);
+    this.log.error({
+      msg: 'consumer crashed and stopped; starting a new one',
+      err: error.message,
+      inMs: delay,
+    });
     clearInterval(this.lagTimer);
     clearInterval(this.commitTimer);
     this.consumer = undefined;
@@ -186,6 +195,7 @@ export class FederationServer extends Server implements CustomTransportStrategy 
     this.starting = (async () => {
       await previous;
       await this.kafka.disconnectConsumer(crashed).catch(() => undefined);
+      if (this.running) await new Promise((r) => setTimeout(r, delay));
       await this.startWithRetry();
     })();
   }
@@ -196,9 +206,13 @@ export class FederationServer extends Server implements CustomTransportStrategy 
     this.consumer = consumer;
     await consumer.connect();
     await consumer.subscribe({ topics: this.consumedTopics, fromBeginning: true });
+    let started = false;
+    let crashedWhileStarting: Error | undefined;
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => (this.assigned = payload.memberAssignment));
     consumer.on(consumer.events.CRASH, ({ payload }) => {
-      if (!payload.restart) this.restartAfterCrash(consumer, payload.error);
+      if (payload.restart) return;
+      if (started) this.restartAfterCrash(consumer, payload.error);
+      else crashedWhileStarting = payload.error;
     });
     await consumer.run({
       // Offsets of applied messages are committed by `commitApplied` once a second and on the way
@@ -212,9 +226,12 @@ export class FederationServer extends Server implements CustomTransportStrategy 
       partitionsConsumedConcurrently: TOPIC_PARTITIONS * this.consumedTopics.length,
       eachBatch: (payload) => this.onBatch(payload),
     });
+    if (crashedWhileStarting)
+      throw new Error(`consumer stopped while starting: ${crashedWhileStarting.message}`);
     if (!this.running) return; // closed while starting: `close` disconnects it
     this.lagTimer = setInterval(() => void this.refreshLag(), LAG_REFRESH_MS).unref();
     this.commitTimer = setInterval(() => void this.commitApplied(), COMMIT_INTERVAL_MS).unref();
+    started = true;
     this.log.log({ msg: 'consuming', topics: this.consumedTopics, groupId: this.groupId });
   }
 
@@ -234,6 +251,7 @@ export class FederationServer extends Server implements CustomTransportStrategy 
       }
       const applied = await this.applyWithRetry(inbound, payload, true);
       if (!applied) return; // stopping or rebalanced: nothing committed, the messages come again
+      this.crashesInARow = 0;
       const last = batch.messages[next - 1].offset;
       payload.resolveOffset(last);
       const done = { topic: batch.topic, partition: batch.partition, offset: String(BigInt(last) + 1n) };
@@ -383,6 +401,7 @@ export class FederationServer extends Server implements CustomTransportStrategy 
                 position: { ...letter.position, key: null, sender: null },
                 raw: null,
                 reason: `could not be recorded as received (${failure.message})`,
+                eventId: letter.eventId,
               },
             ],
           },
@@ -425,9 +444,11 @@ export class FederationServer extends Server implements CustomTransportStrategy 
       const consumer = this.consumer;
       // Only partitions this member owns: a late commit for one handed to another member would move
       // the new owner's committed offset back.
+      // No consumer (one being replaced): they wait for the next.
+      if (!consumer) return;
       const offsets = [...this.toCommit.values()].filter((o) => this.owns(o));
       this.toCommit.clear();
-      if (!consumer || offsets.length === 0) return;
+      if (offsets.length === 0) return;
       try {
         await consumer.commitOffsets(offsets);
       } catch (e) {

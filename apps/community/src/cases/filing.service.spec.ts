@@ -7,6 +7,7 @@ import { DomainError, loadNodeConfig, Metrics } from '@fed/platform';
 import { FileCaseDto } from './filing.dto';
 import { Filing, FilingRepository, FilingRequestRow } from './filing.repository';
 import { FilingService } from './filing.service';
+import { keyHash, seal } from './idempotency';
 
 // jest's rootDir is the repository, and `npm run check` runs there.
 const config = loadNodeConfig({
@@ -111,6 +112,20 @@ describe('FilingService', () => {
       },
     ]);
     expect(first.body.items).toHaveLength(2);
+  });
+
+  it('replays an answer sealed before views left out the query-code hash without it', async () => {
+    const { filing, filings } = service();
+    const key = 'form-0043-of-station-7';
+    const first = await filing.fileMany([dto('王小明')], key);
+    expect(JSON.stringify(first.body)).not.toContain('queryCodeHash');
+    // The answer as an earlier release sealed it, with the hash in each case.
+    const row = (await filings.findRequest(keyHash(key)))!;
+    row.response = seal(key, {
+      items: first.body.items.map((c) => ({ ...c, queryCodeHash: 'ab'.repeat(32) })),
+    });
+    const again = await filing.fileMany([dto('王小明')], key);
+    expect(again).toEqual({ body: first.body, replayed: true });
   });
 
   it('answers a filing whose database connection was lost 503 database_unavailable', async () => {

@@ -180,7 +180,7 @@ export class FilingService implements OnApplicationBootstrap, OnApplicationShutd
           'this Idempotency-Key came with another request before; a new request needs a new key',
         );
       }
-      const answer = open<T>(key, stored.response);
+      const answer = withoutQueryCodeHash(open<T>(key, stored.response));
       this.logger.log({ msg: 'filing repeated; answered as before', route, ...cases(answer) });
       return { body: answer, replayed: true };
     };
@@ -288,4 +288,17 @@ export class FilingService implements OnApplicationBootstrap, OnApplicationShutd
       });
     }
   }
+}
+
+/**
+ * An answer sealed before views left out the query code's hash (kept 24 hours) is replayed without it.
+ */
+function withoutQueryCodeHash<T>(answer: T): T {
+  const strip = (v: unknown) => {
+    if (typeof v === 'object' && v !== null) delete (v as { queryCodeHash?: unknown }).queryCodeHash;
+  };
+  strip(answer);
+  const items = (answer as { items?: unknown } | null)?.items;
+  if (Array.isArray(items)) items.forEach(strip);
+  return answer;
 }
