@@ -1,6 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { CASE_FILED, CaseAction, CaseSnapshot, ContractError, decodeEvent } from '@fed/contracts';
+import {
+  CASE_FILED,
+  CaseAction,
+  CaseSnapshot,
+  CaseWarning,
+  ContractError,
+  decodeEvent,
+} from '@fed/contracts';
 import { CASE_COLUMNS, CaseRow, OPEN_SQL, rowToSnapshot } from './case.row';
 
 /**
@@ -22,18 +29,8 @@ export interface CaseEventView {
   action?: CaseAction;
 }
 
-export interface WarningEventView {
-  caseNo: string;
-  version: number;
-  node: string;
-  at: string;
-  level: string;
-  legalBreached: boolean;
-  promisedDeadline: string;
-  legalDeadline: string;
-  workingDaysLeft: number;
-  calendarVersion: number;
-}
+/** A warning transition as the alerts list shows it: the case, the node that recorded it, and the warning. */
+export type WarningEventView = CaseWarning & { caseNo: string; version: number; node: string };
 
 /** Warning events read per page when filtering by level, and at most per request. */
 const WARNING_PAGE = 500;
