@@ -18,7 +18,7 @@ import {
   uniqueNamespace,
 } from '@fed/testing';
 import { STATEMENT_PARAM_BYTES } from '@fed/persistence';
-import { Metrics } from '@fed/platform';
+import { Metrics, NodeConfig } from '@fed/platform';
 import { federationNodeImports } from './federation-node';
 import { ReferenceRepository } from './reference.repository';
 import { ReplicaService } from './replica.service';
@@ -35,10 +35,11 @@ describe('ReplicaService (district, real PostgreSQL and Kafka)', () => {
   let kafka: KafkaAdapter;
   let metrics: Metrics;
   let namespace: string;
+  let config: NodeConfig;
 
   beforeAll(async () => {
     namespace = uniqueNamespace('replica');
-    const config = testNodeConfig(DISTRICT, await createTestDatabase('replica'), namespace);
+    config = testNodeConfig(DISTRICT, await createTestDatabase('replica'), namespace);
     const moduleRef = await Test.createTestingModule({
       imports: federationNodeImports(config),
     }).compile();
@@ -478,30 +479,40 @@ describe('ReplicaService (district, real PostgreSQL and Kafka)', () => {
     expect(letters).toEqual([{ reason: expect.stringContaining('already another event') as string }]);
   });
 
-  it('applies two batches of a new case at once in version order: the later version never stays parked', async () => {
-    const cases = Array.from({ length: 20 }, () => newCaseNo(COMMUNITY));
-    await Promise.all(
-      cases.flatMap((caseNo) => [
-        replica.applyBatch({
-          events: [inbound(acceptedEvent(caseNo, 2), COMMUNITY, up())],
-          references: [],
-          rejects: [],
-        }),
-        replica.applyBatch({
-          events: [inbound(filedEvent(caseNo), COMMUNITY, up())],
-          references: [],
-          rejects: [],
-        }),
-      ]),
-    );
-    const rows = await db.query<{ version: number }[]>(
-      'SELECT version FROM case_record WHERE case_no = ANY($1::text[])',
-      [cases],
-    );
-    expect(rows.map((r) => r.version)).toEqual(cases.map(() => 2));
-    expect(
-      await db.query('SELECT 1 FROM parked_event WHERE case_no = ANY($1::text[])', [cases]),
-    ).toHaveLength(0);
+  it('applies two batches of a new case at once, in two processes of the node, in version order: the later version never stays parked', async () => {
+    // A second process of this district (a rolling restart): its own service and connection pool on
+    // the same database; only the database can make the two take turns.
+    const second = await (
+      await Test.createTestingModule({ imports: federationNodeImports(config) }).compile()
+    ).init();
+    try {
+      const other = second.get(ReplicaService);
+      const cases = Array.from({ length: 20 }, () => newCaseNo(COMMUNITY));
+      await Promise.all(
+        cases.flatMap((caseNo) => [
+          replica.applyBatch({
+            events: [inbound(acceptedEvent(caseNo, 2), COMMUNITY, up())],
+            references: [],
+            rejects: [],
+          }),
+          other.applyBatch({
+            events: [inbound(filedEvent(caseNo), COMMUNITY, up())],
+            references: [],
+            rejects: [],
+          }),
+        ]),
+      );
+      const rows = await db.query<{ version: number }[]>(
+        'SELECT version FROM case_record WHERE case_no = ANY($1::text[])',
+        [cases],
+      );
+      expect(rows.map((r) => r.version)).toEqual(cases.map(() => 2));
+      expect(
+        await db.query('SELECT 1 FROM parked_event WHERE case_no = ANY($1::text[])', [cases]),
+      ).toHaveLength(0);
+    } finally {
+      await second.close();
+    }
   });
 
   it('publishes a dead letter too large for the broker without its payload, which the table keeps', async () => {
