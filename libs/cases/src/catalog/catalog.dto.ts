@@ -68,7 +68,8 @@ export class PublishItemDto {
 
 export class ListItemsQuery {
   @IsOptional()
-  @Transform(({ value }) => value === 'true' || value === true)
-  @IsBoolean()
+  // 'true' or 'false' only: anything else stays as sent and is refused, never read as false.
+  @Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @IsBoolean({ message: 'includeWithdrawn must be true or false' })
   includeWithdrawn = false;
 }
