@@ -113,6 +113,24 @@ describe('the HTTP edge every node shares', () => {
     },
   );
 
+  it.each([['text/plain'], ['application/x-www-form-urlencoded']])(
+    'answers a %s body 415, not field errors of a string',
+    async (type) => {
+      const res = await app
+        .getHttpAdapter()
+        .getInstance()
+        .inject({
+          method: 'POST',
+          url: '/echo',
+          payload: '{"name":"王小明"}',
+          headers: { 'content-type': type },
+        });
+      expect(res.statusCode).toBe(415);
+      expect(handled).toEqual([]);
+      expect(errors).toEqual([]);
+    },
+  );
+
   it('passes a well-formed body to its handler', async () => {
     const res = await inject('POST', '/echo', '{"name":"\\ud83d\\ude00 王小明"}');
     expect(res.statusCode).toBe(201);

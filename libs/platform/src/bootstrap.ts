@@ -55,6 +55,9 @@ export function configureHttp(app: NestFastifyApplication): void {
     done();
   });
   const parseJson = fastify.getDefaultJsonParser('error', 'ignore');
+  // Bodies are JSON only: fastify's own text/plain parser would hand a handler a string, refused with
+  // field errors of a string rather than 415.
+  fastify.removeContentTypeParser('text/plain');
   fastify.removeContentTypeParser('application/json');
   fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     // parseAs 'string' hands a string; the default parser keeps Fastify's prototype-poisoning guard.
