@@ -88,7 +88,8 @@ function dateAt(issues: Issues, path: string, value: unknown): number | undefine
 
 /**
  * Control characters (NUL above all: PostgreSQL text and jsonb cannot hold it); tabs and line breaks
- * are text. The rule the wire codec and the HTTP edge apply to free text.
+ * are text. The rule the wire codec and the HTTP edge apply to free text (CONTROL_CHARACTERS of
+ * @fed/contracts, written out here: that library depends on this one).
  */
 // eslint-disable-next-line no-control-regex -- refusing control characters is the point
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;

@@ -7,6 +7,7 @@ import {
   CaseWarning,
   ContractError,
   decodeEvent,
+  FederationEvent,
 } from '@fed/contracts';
 import { CASE_COLUMNS, CaseRow, OPEN_SQL, rowToSnapshot } from './case.row';
 
@@ -140,15 +141,9 @@ export class CasesRepository {
       );
       read += rows.length;
       for (const r of rows) {
-        // One stored under an older contract that no longer decodes is left out, as in findEvents.
-        let body: ReturnType<typeof decodeEvent>['body'];
-        try {
-          body = decodeEvent(r.envelope).body;
-        } catch (e) {
-          if (!(e instanceof ContractError)) throw e;
-          continue;
-        }
-        if (body.type === CASE_FILED || body.action.action !== 'warn') continue;
+        // One stored under an older contract that no longer decodes is left out.
+        const body = storedBody(r.envelope);
+        if (!body || body.type === CASE_FILED || body.action.action !== 'warn') continue;
         const w = body.action;
         if (level && w.level !== level) continue;
         items.push({
@@ -188,12 +183,7 @@ export class CasesRepository {
     return rows.map((r) => {
       // The stored envelope was validated when it was applied; its details are the event's own.
       // One stored under an older contract that no longer decodes is listed without them.
-      let body: ReturnType<typeof decodeEvent>['body'] | null = null;
-      try {
-        body = decodeEvent(r.envelope).body;
-      } catch (e) {
-        if (!(e instanceof ContractError)) throw e;
-      }
+      const body = storedBody(r.envelope);
       return {
         version: r.version,
         eventId: r.event_id,
@@ -201,9 +191,19 @@ export class CasesRepository {
         originNode: r.origin_node,
         occurredAt: r.occurred_at.toISOString(),
         appliedAt: r.applied_at.toISOString(),
-        ...(body === null || body.type === CASE_FILED ? {} : { officer: body.officer, action: body.action }),
+        ...(!body || body.type === CASE_FILED ? {} : { officer: body.officer, action: body.action }),
       };
     });
+  }
+}
+
+/** The body of a stored envelope, or null for one stored under an older contract that no longer decodes. */
+function storedBody(envelope: Buffer): FederationEvent['body'] | null {
+  try {
+    return decodeEvent(envelope).body;
+  } catch (e) {
+    if (!(e instanceof ContractError)) throw e;
+    return null;
   }
 }
 

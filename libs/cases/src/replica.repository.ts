@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { FederationEvent } from '@fed/contracts';
+import { CONTROL_CHARACTERS, FederationEvent } from '@fed/contracts';
 import { byteStrings, jsonRuns, runValues, VALUE_OFFSET_SQL } from '@fed/persistence';
 import { CurrentCase } from './case.fold';
 import { CASE_COLUMNS, CaseRow, rowToSnapshot, caseRowRuns, UPSERT_CASES_SQL } from './case.row';
@@ -227,6 +227,8 @@ export class ReplicaRepository {
   }
 }
 
+/** The control characters free text may not hold, wherever they are. */
+const CONTROL = new RegExp(`[${CONTROL_CHARACTERS}]`, 'g');
 /** Longest reason kept; a reason quotes what it refuses, which may be long. */
 const MAX_REASON = 2000;
 /** Longest sender or key kept (a node code is 6 or 12 digits, a case number about 30). */
@@ -239,11 +241,7 @@ const MAX_LABEL = 200;
  * stop its partition.
  */
 export function storableText(text: string, max: number): string {
-  const escaped = text.replace(
-    // eslint-disable-next-line no-control-regex -- the control characters are what is replaced
-    /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  );
+  const escaped = text.replace(CONTROL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   if (escaped.length <= max) return escaped;
   // Not half of a surrogate pair: a jsonb header refuses one.
   const end = /[\ud800-\udbff]/.test(escaped[max - 2]) ? max - 2 : max - 1;

@@ -72,13 +72,13 @@ export class ReplicaService {
     const references: InboundReference[] = [];
     for (const inbound of batch.references) {
       const refusal = this.referenceRefusal(inbound);
-      if (refusal) letters.push(this.refused(inbound, refusal));
+      if (refusal) letters.push(letter('not-allowed', inbound, refusal));
       else references.push(inbound);
     }
     const accepted: Candidate[] = [];
     for (const inbound of batch.events) {
       const refusal = this.refusal(inbound);
-      if (refusal) letters.push(this.refused(inbound, refusal));
+      if (refusal) letters.push(letter('not-allowed', inbound, refusal));
       else
         accepted.push({
           event: inbound.event,
@@ -132,9 +132,9 @@ export class ReplicaService {
     letters: DeadLetterToStore[],
   ) {
     return this.replica.transaction(async (m) => {
-      // One applying transaction at a time: two (a culprit search beside the merged batches, two
-      // processes of this node during a rolling restart) could otherwise both insert a case not held
-      // yet, or one park a version the other cannot see to unpark.
+      // One applying transaction at a time across processes of this node (a rolling restart): two
+      // could otherwise both insert a case not held yet, or one park a version the other cannot see
+      // to unpark. (Within this process, `oneAtATime` already queues them.)
       await this.replica.lockApply(m);
       await this.refuseUnknownTerms(m, accepted, letters);
       const caseNos = [...new Set(accepted.map((c) => c.event.caseNo))];
@@ -158,13 +158,7 @@ export class ReplicaService {
           key: candidate.event.caseNo,
           sender: candidate.sender,
         };
-        letters.push({
-          ...position,
-          kind: 'conflict',
-          eventId: candidate.event.eventId,
-          reason,
-          payload: candidate.raw,
-        });
+        letters.push(letter('conflict', { ...candidate, position }, reason));
       }
       await this.replica.insertEvents(m, plan.apply);
       await this.replica.upsertCases(m, [...plan.results.values()]);
@@ -297,15 +291,15 @@ export class ReplicaService {
         terms.legalDays === item.legalDays;
       if (same) continue;
       accepted.splice(accepted.indexOf(c), 1);
-      letters.push({
-        ...c.position!,
-        kind: 'not-allowed',
-        eventId: c.event.eventId,
-        reason: terms
-          ? `case ${c.event.caseNo} carries terms of item ${item.code} v${item.version} that differ from the catalog`
-          : `case ${c.event.caseNo} names item ${item.code} v${item.version}, which the catalog here does not know`,
-        payload: c.raw,
-      });
+      letters.push(
+        letter(
+          'not-allowed',
+          { ...c, position: c.position! },
+          terms
+            ? `case ${c.event.caseNo} carries terms of item ${item.code} v${item.version} that differ from the catalog`
+            : `case ${c.event.caseNo} names item ${item.code} v${item.version}, which the catalog here does not know`,
+        ),
+      );
     }
   }
 
@@ -322,16 +316,6 @@ export class ReplicaService {
       return `origin ${event.originNode} is a ${topology.get(event.originNode).tier}, not a ${event.originTier}`;
     }
     return null;
-  }
-
-  private refused(inbound: InboundEvent | InboundReference, reason: string): DeadLetterToStore {
-    return {
-      ...inbound.position,
-      kind: 'not-allowed',
-      eventId: inbound.event.eventId,
-      reason,
-      payload: inbound.raw,
-    };
   }
 
   /**
@@ -537,4 +521,13 @@ export class ReplicaService {
       });
     }
   }
+}
+
+/** The dead letter of a decoded event refused here, at its place on the broker (or in parking). */
+function letter(
+  kind: DeadLetterToStore['kind'],
+  refused: { position: MessagePosition; event: { eventId: string }; raw: Buffer },
+  reason: string,
+): DeadLetterToStore {
+  return { ...refused.position, kind, eventId: refused.event.eventId, reason, payload: refused.raw };
 }

@@ -3,5 +3,5 @@ export * from './envelope.codec';
 export * from './reference.types';
 export { ACTION_LIMITS } from './action.codec';
 export { CATALOG_LIMITS, validateCatalogItem } from './reference.codec';
-export { ITEM_CODE } from './wire';
+export { CONTROL_CHARACTERS, ITEM_CODE } from './wire';
 export { batchOverhead, decodeBatch, encodeBatch } from './batch.codec';

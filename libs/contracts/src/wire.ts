@@ -18,11 +18,12 @@ export const ITEM_CODE = /^[A-Za-z0-9][A-Za-z0-9-]{2,39}$/;
 export const QUERY_CODE_HASH = /^[0-9a-f]{64}$/;
 export const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 /**
- * Control characters (NUL above all: PostgreSQL text and jsonb cannot hold it) are refused; tabs and
- * line breaks are text (a decision's result, a guide).
+ * The control characters free text may not hold (NUL above all: PostgreSQL text and jsonb cannot hold
+ * it), as the inside of a regular-expression class; tabs and line breaks are text (a decision's
+ * result, a guide).
  */
-// eslint-disable-next-line no-control-regex -- refusing control characters is the point
-const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+export const CONTROL_CHARACTERS = '\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f';
+const CONTROL = new RegExp(`[${CONTROL_CHARACTERS}]`);
 export const MAX_VERSION = 2_147_483_647;
 /** Instants outside these years are nonsense for a case, and beyond what PostgreSQL timestamptz holds. */
 export const MIN_YEAR = 1970;

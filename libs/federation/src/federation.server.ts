@@ -442,10 +442,10 @@ export class FederationServer extends Server implements CustomTransportStrategy 
   private commitApplied(): Promise<void> {
     this.committing ??= (async () => {
       const consumer = this.consumer;
-      // Only partitions this member owns: a late commit for one handed to another member would move
-      // the new owner's committed offset back.
       // No consumer (one being replaced): they wait for the next.
       if (!consumer) return;
+      // Only partitions this member owns: a late commit for one handed to another member would move
+      // the new owner's committed offset back.
       const offsets = [...this.toCommit.values()].filter((o) => this.owns(o));
       this.toCommit.clear();
       if (offsets.length === 0) return;
