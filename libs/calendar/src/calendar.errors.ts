@@ -7,8 +7,8 @@ export class InvalidDateError extends RangeError {
 }
 
 /**
- * A date was examined whose year has no known official holiday arrangement. Thrown instead of
- * guessing: a weekday in an unknown year may well be a public holiday.
+ * A date was examined outside the calendar's range: before its first official year, or past the
+ * provisional horizon (the last year the law alone is trusted for). Thrown instead of guessing.
  */
 export class CalendarGapError extends Error {
   override readonly name = 'CalendarGapError';
@@ -16,10 +16,20 @@ export class CalendarGapError extends Error {
   constructor(
     readonly year: number,
     coveredYears: readonly number[] = [],
+    /** The last year answered (provisionally); undefined when only official years are. */
+    readonly lastYear?: number,
   ) {
+    const known = [
+      ...(coveredYears.length > 0 ? [`official years: ${coveredYears.join(', ')}`] : []),
+      ...(lastYear !== undefined && lastYear > (coveredYears[coveredYears.length - 1] ?? -Infinity)
+        ? [`provisional up to ${lastYear}`]
+        : []),
+    ];
     super(
-      `working-day calendar has no official arrangement for ${year}` +
-        (coveredYears.length > 0 ? ` (covered years: ${coveredYears.join(', ')})` : ''),
+      (year < (coveredYears[0] ?? -Infinity)
+        ? `working-day calendar does not reach back to ${year}`
+        : `working-day calendar has no arrangement for ${year}, official or provisional`) +
+        (known.length > 0 ? ` (${known.join('; ')})` : ''),
     );
   }
 }

@@ -33,4 +33,6 @@ export interface DayKind {
   reason: DayReason;
   /** The holiday's name, the festival a make-up working day is for, or a local override's reason. */
   name?: string;
+  /** In a year without an official arrangement: classified by the law alone (PROVISIONAL_RULE). */
+  provisional?: true;
 }

@@ -3,3 +3,4 @@ export * from './calendar.types';
 export * from './iso-date';
 export * from './official';
 export * from './working-calendar';
+export * from './provisional';

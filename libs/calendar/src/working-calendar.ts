@@ -1,7 +1,8 @@
 import { CalendarGapError } from './calendar.errors';
 import type { CalendarOverride, CalendarSpec, DayKind, DayReason } from './calendar.types';
-import { epochDayOfJan1, epochDayOfWeek, fromEpochDay, toEpochDay, type IsoDate } from './iso-date';
+import { epochDayOfJan1, epochDayOfWeek, fromEpochDay, MAX_YEAR, toEpochDay, type IsoDate } from './iso-date';
 import { validateCalendarSpec, validateOverrides } from './official';
+import { PROVISIONAL_HORIZON_YEARS, statutoryHolidays } from './provisional';
 
 /** addWorkingDays refuses larger `days` (about 14 years) so that no request can loop for long. */
 export const MAX_WORKING_DAYS = 3660;
@@ -25,6 +26,15 @@ const REASONS: readonly DayReason[] = [
 ];
 const WORKING: readonly boolean[] = [true, false, false, true, false, true];
 
+/** Options of WorkingCalendar.from. */
+export interface CalendarOptions {
+  /**
+   * How many years past the last official one follow the law alone (provisional years); 0 refuses
+   * every date outside the official years. Years between two official ones are provisional too.
+   */
+  provisionalYears?: number;
+}
+
 /** Year of an epoch day without range checks (also for days just past 9999-12-31). */
 function yearOfDay(day: number): number {
   return new Date(day * 86_400_000).getUTCFullYear();
@@ -43,15 +53,19 @@ function deepFreeze<T>(value: T): T {
  * the official make-up working days (调休), with a district's local overrides on top (overrides win).
  *
  * Every method takes and returns IsoDate strings ('YYYY-MM-DD') and answers the same whatever the
- * process time zone. A date that has to be classified but lies in a year the definition does not cover
- * throws CalendarGapError; nothing is ever guessed. Days are classified from a table precomputed at
- * construction (one byte per day of the covered years, plus running working-day counts).
+ * process time zone. A year without an official arrangement, up to PROVISIONAL_HORIZON_YEARS past the
+ * last official one, is provisional: it follows the law alone (statutoryHolidays: weekends, the
+ * statutory holidays and their substitute days, no guessed make-up working days), and every answer
+ * that touched it can say so (provisionalYearsIn). A date before the first official year or past the
+ * horizon throws CalendarGapError. Days are classified from a table precomputed at construction (one
+ * byte per day, plus running working-day counts).
  */
 export class WorkingCalendar {
   private constructor(
     private readonly definition: Readonly<CalendarSpec>,
     private readonly overrideList: readonly CalendarOverride[],
     private readonly coveredYears: readonly number[],
+    private readonly provisionalList: readonly number[],
     /** Epoch day of January 1st of the first covered year: table index 0. */
     private readonly firstDay: number,
     /** Day code per day from firstDay to December 31st of the last covered year; UNCOVERED in gap years. */
@@ -67,19 +81,30 @@ export class WorkingCalendar {
    * (CalendarSpecError when malformed). Overrides in years the definition does not cover are kept
    * but do not make those years usable.
    */
-  static from(spec: CalendarSpec, overrides: readonly CalendarOverride[] = []): WorkingCalendar {
+  static from(
+    spec: CalendarSpec,
+    overrides: readonly CalendarOverride[] = [],
+    { provisionalYears: horizon = PROVISIONAL_HORIZON_YEARS }: CalendarOptions = {},
+  ): WorkingCalendar {
     const definition = deepFreeze(validateCalendarSpec(spec));
     const overrideList = deepFreeze(validateOverrides(overrides));
     const years = Object.freeze([...definition.years].sort((a, b) => a - b));
+    const lastYear = Math.min(MAX_YEAR, years[years.length - 1] + Math.max(0, Math.floor(horizon)));
+    const provisional: number[] = [];
+    for (let y = years[0]; y <= lastYear; y++) if (!years.includes(y)) provisional.push(y);
 
     const firstDay = epochDayOfJan1(years[0]);
-    const codes = new Uint8Array(epochDayOfJan1(years[years.length - 1] + 1) - firstDay).fill(UNCOVERED);
-    for (const year of years) {
-      for (let day = epochDayOfJan1(year), end = epochDayOfJan1(year + 1); day < end; day++) {
-        codes[day - firstDay] = epochDayOfWeek(day) >= 6 ? WEEKEND : WEEKDAY;
-      }
+    const codes = new Uint8Array(epochDayOfJan1(lastYear + 1) - firstDay).fill(UNCOVERED);
+    for (let day = firstDay, end = epochDayOfJan1(lastYear + 1); day < end; day++) {
+      codes[day - firstDay] = epochDayOfWeek(day) >= 6 ? WEEKEND : WEEKDAY;
     }
     const names = new Map<number, string>();
+    for (const year of provisional) {
+      for (const { date, name } of statutoryHolidays(year)) {
+        codes[toEpochDay(date) - firstDay] = HOLIDAY;
+        names.set(toEpochDay(date), name);
+      }
+    }
     for (const { name, from, to } of definition.holidays) {
       for (let day = toEpochDay(from), end = toEpochDay(to); day <= end; day++) {
         codes[day - firstDay] = HOLIDAY;
@@ -101,7 +126,16 @@ export class WorkingCalendar {
     for (let i = 0; i < codes.length; i++) {
       cumulative[i + 1] = cumulative[i] + (codes[i] !== UNCOVERED && WORKING[codes[i]] ? 1 : 0);
     }
-    return new WorkingCalendar(definition, overrideList, years, firstDay, codes, cumulative, names);
+    return new WorkingCalendar(
+      definition,
+      overrideList,
+      years,
+      Object.freeze(provisional),
+      firstDay,
+      codes,
+      cumulative,
+      names,
+    );
   }
 
   /** The validated definition this calendar was built from (frozen). */
@@ -113,9 +147,19 @@ export class WorkingCalendar {
     return this.definition.version;
   }
 
-  /** The covered years, ascending. */
+  /** The years with an official arrangement, ascending. */
   get years(): readonly number[] {
     return this.coveredYears;
+  }
+
+  /** The years that follow the law alone (no official notice yet), ascending. */
+  get provisionalYears(): readonly number[] {
+    return this.provisionalList;
+  }
+
+  /** The first and last year a date may lie in (official or provisional). */
+  get range(): { first: number; last: number } {
+    return { first: this.coveredYears[0], last: yearOfDay(this.firstDay + this.codes.length - 1) };
   }
 
   /** The local overrides, as given (validated, frozen). */
@@ -123,22 +167,34 @@ export class WorkingCalendar {
     return this.overrideList;
   }
 
-  /** True when `year` has a known official arrangement, i.e. its dates can be classified. */
+  /** True when `year` has a known official arrangement. */
   covers(year: number): boolean {
     return this.coveredYears.includes(year);
   }
 
-  /** Whether `date` is a working day, and why. Throws CalendarGapError outside the covered years. */
-  dayKind(date: IsoDate): DayKind {
-    const day = toEpochDay(date);
-    const code = this.codeOf(day);
-    const name = code === WEEKDAY || code === WEEKEND ? undefined : this.names.get(day);
-    return name === undefined
-      ? { date, working: WORKING[code], reason: REASONS[code] }
-      : { date, working: WORKING[code], reason: REASONS[code], name };
+  /** True when `year` follows the law alone: no official arrangement yet, within the horizon. */
+  isProvisional(year: number): boolean {
+    return this.provisionalList.includes(year);
   }
 
-  /** Throws CalendarGapError outside the covered years. */
+  /**
+   * The provisional years among the days d with from < d ≤ to (how every answer here counts), ascending;
+   * empty when to ≤ from or when all those days lie in official years.
+   */
+  provisionalYearsIn(from: IsoDate, to: IsoDate): number[] {
+    if (this.provisionalList.length === 0 || to <= from) return [];
+    const first = yearOfDay(toEpochDay(from) + 1);
+    const last = yearOfDay(toEpochDay(to));
+    return this.provisionalList.filter((y) => y >= first && y <= last);
+  }
+
+  /** Whether `date` is a working day, and why. Throws CalendarGapError outside the calendar's range. */
+  dayKind(date: IsoDate): DayKind {
+    const day = toEpochDay(date);
+    return this.kindOf(day, date, this.codeOf(day));
+  }
+
+  /** Throws CalendarGapError outside the calendar's range. */
   isWorkingDay(date: IsoDate): boolean {
     return WORKING[this.codeOf(toEpochDay(date))];
   }
@@ -146,8 +202,8 @@ export class WorkingCalendar {
   /**
    * The `days`-th working day after `from`; `from` itself is not counted (民法典 art. 201), so it may
    * lie in any year, and `days = 0` returns `from` unchanged. `days` must be an integer from 0 to
-   * MAX_WORKING_DAYS (RangeError otherwise). Throws CalendarGapError when the walk reaches a year the
-   * definition does not cover (e.g. across December 31st into an unpublished year).
+   * MAX_WORKING_DAYS (RangeError otherwise). Throws CalendarGapError when the walk leaves the calendar's
+   * range (past the provisional horizon).
    */
   addWorkingDays(from: IsoDate, days: number): IsoDate {
     if (!Number.isInteger(days) || days < 0 || days > MAX_WORKING_DAYS) {
@@ -164,7 +220,7 @@ export class WorkingCalendar {
 
   /**
    * Number of working days d with from < d ≤ to (`from` not counted, `to` counted); 0 when
-   * to ≤ from. Throws CalendarGapError when a year in (from, to] is not covered.
+   * to ≤ from. Throws CalendarGapError when (from, to] leaves the calendar's range.
    */
   countWorkingDays(from: IsoDate, to: IsoDate): number {
     const start = toEpochDay(from) + 1;
@@ -176,7 +232,7 @@ export class WorkingCalendar {
 
   /**
    * Every non-working day d with from < d ≤ to, in order, with its reason (and name), to explain a
-   * deadline; empty when to ≤ from. Throws CalendarGapError when a year in (from, to] is not covered.
+   * deadline; empty when to ≤ from. Throws CalendarGapError when (from, to] leaves the calendar's range.
    */
   nonWorkingDays(from: IsoDate, to: IsoDate): DayKind[] {
     const start = toEpochDay(from) + 1;
@@ -186,29 +242,33 @@ export class WorkingCalendar {
     this.requireCovered(start, end);
     for (let day = start; day <= end; day++) {
       const code = this.codes[day - this.firstDay];
-      if (WORKING[code]) continue;
-      const name = code === WEEKEND ? undefined : this.names.get(day);
-      const date = fromEpochDay(day);
-      result.push(
-        name === undefined
-          ? { date, working: false, reason: REASONS[code] }
-          : { date, working: false, reason: REASONS[code], name },
-      );
+      if (!WORKING[code]) result.push(this.kindOf(day, fromEpochDay(day), code));
     }
     return result;
+  }
+
+  private kindOf(day: number, date: IsoDate, code: number): DayKind {
+    const kind: DayKind = { date, working: WORKING[code], reason: REASONS[code] };
+    const name = code === WEEKDAY || code === WEEKEND ? undefined : this.names.get(day);
+    if (name !== undefined) kind.name = name;
+    if (this.provisionalList.length > 0 && this.isProvisional(yearOfDay(day))) kind.provisional = true;
+    return kind;
   }
 
   private codeOf(day: number): number {
     const i = day - this.firstDay;
     const code = i >= 0 && i < this.codes.length ? this.codes[i] : UNCOVERED;
-    if (code === UNCOVERED) throw new CalendarGapError(yearOfDay(day), this.coveredYears);
+    if (code === UNCOVERED) throw this.gap(yearOfDay(day));
     return code;
   }
 
-  /** Throws CalendarGapError for the first year of [start, end] (epoch days) that is not covered. */
+  /** Throws CalendarGapError when [start, end] (epoch days) leaves the table. */
   private requireCovered(start: number, end: number): void {
-    for (let year = yearOfDay(start), last = yearOfDay(end); year <= last; year++) {
-      if (!this.covers(year)) throw new CalendarGapError(year, this.coveredYears);
-    }
+    if (start < this.firstDay) throw this.gap(yearOfDay(start));
+    if (end >= this.firstDay + this.codes.length) throw this.gap(yearOfDay(end));
+  }
+
+  private gap(year: number): CalendarGapError {
+    return new CalendarGapError(year, this.coveredYears, this.range.last);
   }
 }

@@ -91,6 +91,8 @@ export interface CaseTiming {
   workingDaysUsed: number;
   completion: Completion;
   calendarVersion: number;
+  /** Measured on a provisional calendar (a year without an official notice): absent when exact. */
+  provisional?: true;
 }
 
 /** What a lifecycle action carries, by action name (the path segment of POST .../actions/:action). */

@@ -21,6 +21,11 @@ export interface LimitDeadline {
   /** The last day to finish on time (Asia/Shanghai date). */
   date: IsoDate;
   excludedDays: ExcludedDay[];
+  /**
+   * True when the days counted (after the acceptance day, up to `date`) reach a year without an
+   * official arrangement: the date follows the law alone and may move when the notice is published.
+   */
+  provisional: boolean;
 }
 
 export interface CaseDeadlines {
@@ -34,6 +39,8 @@ export interface CaseDeadlines {
   asOf: IsoDate;
   calendarVersion: number;
   localOverrides: number;
+  /** The provisional years either deadline reached (empty when both are exact). */
+  provisionalYears: number[];
 }
 
 /**
@@ -42,8 +49,9 @@ export interface CaseDeadlines {
  * deadline as it stood. A pause from day F to day T stops the working days after F up to and
  * including T (the day the material came, the procedure ended or the case resumed); an open pause
  * counts up to `asOf`. Null for a case not
- * accepted. Pure and time-zone independent: dates are Asia/Shanghai dates, `asOf` is given.
- * @throws CalendarGapError when a date lies in a year the calendar does not cover
+ * accepted. Pure and time-zone independent: dates are Asia/Shanghai dates, `asOf` is given. The two
+ * limits are worked out independently: one may be exact while the other reaches a provisional year.
+ * @throws CalendarGapError when a date lies outside the calendar's range (past its provisional horizon)
  */
 export function caseDeadlines(
   c: Omit<CaseSnapshot, 'queryCodeHash'>,
@@ -82,15 +90,20 @@ export function caseDeadlines(
       ...calendar.nonWorkingDays(acceptedOn, date).map((d) => ({ ...d, working: false as const })),
       ...counted.map((p) => ({ ...p, working: true as const })),
     ].sort((a, b) => a.date.localeCompare(b.date));
-    return { limitDays, pausedWorkingDays: counted.length, date, excludedDays };
+    const provisional = calendar.provisionalYearsIn(acceptedOn, date).length > 0;
+    return { limitDays, pausedWorkingDays: counted.length, date, excludedDays, provisional };
   };
+  const promised = limit(c.item.promisedDays);
+  const legal = limit(c.item.legalDays);
+  const last = promised.date > legal.date ? promised.date : legal.date;
   return {
     acceptedOn,
-    promised: limit(c.item.promisedDays),
-    legal: limit(c.item.legalDays),
+    promised,
+    legal,
     clockStopped,
     asOf,
     calendarVersion: calendar.version,
     localOverrides: calendar.overrides.length,
+    provisionalYears: calendar.provisionalYearsIn(acceptedOn, last),
   };
 }
