@@ -13,6 +13,7 @@
  *   FED_TEST_NODES          JSON array: [{ code, tier, name, parent, url, port, database, databaseUrl, pid, logFile }]
  *   FED_TEST_LOG_DIR        the nodes' logs: .run/test-logs/<runid>/<code>.log
  *   FED_TEST_TOPOLOGY       absolute path of the topology the nodes run
+ *   FED_TEST_NODES_NOW      the instant the nodes' clocks were pinned to at their start
  *
  * Knobs: KAFKA_BROKERS / DATABASE_URL use existing servers (deploy/infra/*.js);
  * FED_TEST_FEDERATION=0 starts only Kafka and PostgreSQL (FED_TEST_NODES is then []);
@@ -31,6 +32,12 @@ const { stopTestStack } = require('./global-teardown');
 const TOPOLOGY = path.join(REPO_ROOT, 'deploy', 'topology', 'demo.json');
 const PORT_OFFSET = 20_000;
 const NODE_TZ = 'America/New_York';
+/**
+ * "Today" for the demo federation's nodes, whatever the day the tests run: a mid-year weekday inside
+ * the official calendar (Wed 17 Jun 2026, 10:00 in Shanghai); their clocks run on from there.
+ * Tests read it as FED_TEST_NODES_NOW. test/calendar-dates.e2e-spec.ts covers the other days that matter.
+ */
+const TEST_NOW = '2026-06-17T10:00:00+08:00';
 const KEEP_TEST_LOG_DIRS = 10;
 
 /**
@@ -95,7 +102,12 @@ module.exports = async function globalSetup() {
         // Asia/Shanghai): dates such as the one in a case number must not depend on it.
         // The warning clock scans only when a test moves it (PUT /api/v1/test/clock): cases change
         // version only when a test says so.
-        extraEnv: { TZ: NODE_TZ, FED_TEST_CLOCK: '1', FED_WARNING_INTERVAL_MS: '3600000' },
+        extraEnv: {
+          TZ: NODE_TZ,
+          FED_TEST_CLOCK: '1',
+          FED_TEST_NOW: TEST_NOW,
+          FED_WARNING_INTERVAL_MS: '3600000',
+        },
         onNodeExit: (node, code, signal) =>
           log(
             `WARNING: ${node.tier} ${node.code} exited during the tests (${code ?? signal}); see ${node.logFile}`,
@@ -116,6 +128,7 @@ module.exports = async function globalSetup() {
       FED_TEST_NODES: JSON.stringify(nodes),
       FED_TEST_LOG_DIR: logDir,
       FED_TEST_TOPOLOGY: TOPOLOGY,
+      FED_TEST_NODES_NOW: TEST_NOW,
     });
     log(
       `ready after ${((Date.now() - started) / 1000).toFixed(1)} s (node logs in ${path.relative(REPO_ROOT, logDir)})`,

@@ -50,6 +50,7 @@ export function startNodeProcess(
       // as the global setup starts them
       TZ: 'America/New_York',
       FED_TEST_CLOCK: '1',
+      ...(process.env.FED_TEST_NODES_NOW ? { FED_TEST_NOW: process.env.FED_TEST_NODES_NOW } : {}),
       FED_WARNING_INTERVAL_MS: '3600000',
     },
     stdio: ['ignore', out, out],

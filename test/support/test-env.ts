@@ -85,7 +85,12 @@ export function testNodeConfig(code: string, databaseUrl: string, namespace: str
     namespace,
     logLevel: 'warn',
     publicBaseUrl: null,
-    warning: { intervalMs: 60_000, policy: { yellowWorkingDays: 1, yellowShare: 0.2 }, testClock: false },
+    warning: {
+      intervalMs: 60_000,
+      policy: { yellowWorkingDays: 1, yellowShare: 0.2 },
+      testClock: false,
+      testNow: null,
+    },
   };
 }
 

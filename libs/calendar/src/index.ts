@@ -4,3 +4,4 @@ export * from './iso-date';
 export * from './official';
 export * from './working-calendar';
 export * from './provisional';
+export * from './notice';

@@ -23,6 +23,7 @@ import { caseView, CaseView } from './cases.repository';
 import { applyAction, TransitionError } from './lifecycle';
 import { ReplicaRepository } from './replica.repository';
 import { SupervisionRepository } from './supervision/supervision.repository';
+import { Clock } from './warning/clock';
 
 /** What an action produced: the case as it now stands and the events it became. */
 export interface ActionOutcome {
@@ -50,6 +51,7 @@ export class ActionsService {
     private readonly metrics: Metrics,
     private readonly calendar: CalendarService,
     private readonly supervision: SupervisionRepository,
+    private readonly clock: Clock,
     @Inject(NODE_CONFIG) private readonly config: NodeConfig,
   ) {
     this.topics = new Topics(config.namespace);
@@ -75,10 +77,11 @@ export class ActionsService {
   }
 
   /**
-   * The warning clock's step: under the case's lock, `decide` looks at the case as it stands and
-   * returns the `warn` action to record, or null when nothing changed. Returns whether it recorded one.
+   * A system step of the warning clock (`warn`, `remeasure`): under the case's lock, `decide` looks at
+   * the case as it stands and returns the action to record, or null when nothing changed. Returns
+   * whether it recorded one.
    */
-  async warn(caseNo: string, decide: (current: CurrentCase) => CaseAction | null): Promise<boolean> {
+  async system(caseNo: string, decide: (current: CurrentCase) => CaseAction | null): Promise<boolean> {
     const outcome = await this.transact(caseNo, '', (current) => {
       if (current.snapshot.handlingNode !== this.config.node.code) return [];
       const action = decide(current);
@@ -111,7 +114,7 @@ export class ActionsService {
     const outcome = await this.replica.transaction(async (m) => {
       const current = (await this.replica.lockCases(m, [caseNo])).get(caseNo);
       if (!current) return null;
-      const at = new Date();
+      const at = this.clock.now();
       const steps = plan(current);
       if (steps.length === 0) return { state: current, events: [] };
       let state: CurrentCase = current;

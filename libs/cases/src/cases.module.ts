@@ -75,7 +75,7 @@ export class CasesModule {
         SupervisionRepository,
         SupervisionService,
       ],
-      exports: [CasesRepository, CatalogService, CalendarService],
+      exports: [CasesRepository, CatalogService, CalendarService, Clock],
     };
   }
 }

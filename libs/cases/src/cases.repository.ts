@@ -109,6 +109,23 @@ export class CasesRepository {
   }
 
   /**
+   * Decided cases this node handles whose decision is not measured or was measured on a provisional
+   * calendar, by case number after `after`: what a new official arrangement may correct.
+   */
+  async findRemeasurableHandledBy(node: string, after: string, limit: number): Promise<CaseSnapshot[]> {
+    const rows = await this.dataSource.query<CaseRow[]>(
+      `SELECT ${CASE_COLUMNS} FROM case_record
+       WHERE handling_node = $1 AND lifecycle->>'decidedAt' IS NOT NULL AND lifecycle->>'acceptedAt' IS NOT NULL
+         AND (jsonb_typeof(lifecycle->'timing') IS DISTINCT FROM 'object'
+              OR lifecycle->'timing'->>'provisional' = 'true')
+         AND case_no > $2
+       ORDER BY case_no LIMIT $3`,
+      [node, after, limit],
+    );
+    return rows.map(rowToSnapshot);
+  }
+
+  /**
    * The latest case.warning-changed events held here, newest first; with `level`, the latest of that
    * level. The level is inside the envelope: pages of events are read newest first (keyset) and
    * filtered until `limit` are found, or WARNING_SCAN_LIMIT events have been read.

@@ -12,3 +12,4 @@ export * from './reference.repository';
 export { CatalogService } from './catalog/catalog.service';
 export type { CatalogEntry } from './catalog/catalog.service';
 export { CalendarService } from './calendar/calendar.service';
+export { Clock } from './warning/clock';

@@ -108,6 +108,22 @@ export function applyAction(c: CaseSnapshot, action: CaseAction, ctx: ActionCont
     };
     return { ...c, lifecycle: { ...c.lifecycle, warning } };
   }
+  if (action.action === 'remeasure') {
+    // The handling node measures a decision again once the official calendar replaces a provisional
+    // one (or reaches a decision that could not be measured): only the timing changes.
+    const was = c.lifecycle.timing;
+    if (!c.lifecycle.decidedAt || !(was === null || was.provisional === true)) {
+      throw new TransitionError(
+        'forbidden',
+        `only a decision not measured or measured on a provisional calendar is measured again; ${c.caseNo} is ${
+          c.lifecycle.decidedAt ? 'measured exactly' : 'not decided'
+        }`,
+        allowed,
+        c.handlingNode,
+      );
+    }
+    return { ...c, lifecycle: { ...c.lifecycle, timing: action.timing } };
+  }
   if (action.action === 'acknowledge-supervision') {
     // The system records a ticket the moment it reaches the handling node, whatever the case's state.
     const supervisions = c.lifecycle.supervisions ?? [];

@@ -63,6 +63,7 @@ export class PublicCasesController {
     const office = (code: string) => (topology.has(code) ? topology.get(code).name : code);
     const events = await this.cases.findEvents(caseNo);
     let expected: string | null = null;
+    let provisional = false;
     let note: string | undefined;
     try {
       const today = shanghaiDate(this.clock.now());
@@ -70,6 +71,7 @@ export class PublicCasesController {
         found.status === 'accepted' ? caseDeadlines(found, c, today) : null,
       );
       expected = result?.promised.date ?? null;
+      provisional = result?.promised.provisional ?? false;
     } catch (e) {
       // Not knowing the date is no reason to deny the citizen the rest of the answer.
       if (!(e instanceof CalendarError)) throw e;
@@ -85,6 +87,8 @@ export class PublicCasesController {
       filedAt: found.filedAt,
       promisedDays: found.item.promisedDays,
       expectedCompletionDate: expected,
+      // Reaches a year without an official holiday notice yet: may move when it is published.
+      ...(expected ? { expectedCompletionProvisional: provisional } : {}),
       ...(note ? { expectedCompletionNote: note } : {}),
       handlingOffice: office(found.handlingNode),
       outcome: found.lifecycle.outcome,

@@ -5,6 +5,7 @@ import { HEADERS, OutboxRelay, OutboxRepository, OutboxRow, Topics } from '@fed/
 import { Metrics, NODE_CONFIG, NodeConfig } from '@fed/platform';
 import { ReferenceRepository } from './reference.repository';
 import { ReplicaRepository } from './replica.repository';
+import { Clock } from './warning/clock';
 
 /** Publishes reference data this node owns (catalog items, calendar) to every child, versioned. */
 @Injectable()
@@ -17,6 +18,7 @@ export class ReferencePublisher {
     private readonly outbox: OutboxRepository,
     private readonly relay: OutboxRelay,
     private readonly metrics: Metrics,
+    private readonly clock: Clock,
     @Inject(NODE_CONFIG) private readonly config: NodeConfig,
   ) {
     this.topics = new Topics(config.namespace);
@@ -41,7 +43,7 @@ export class ReferencePublisher {
         originTier: node.tier as TierName,
         subject,
         version: current + 1,
-        occurredAt: new Date(),
+        occurredAt: this.clock.now(),
         schemaVersion: 1,
         body,
       };

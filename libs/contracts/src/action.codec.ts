@@ -1,7 +1,8 @@
 import { create } from '@bufbuild/protobuf';
-import { CaseActionTaken, CaseActionTakenSchema } from './gen/fed/v1/case_pb';
+import { CaseActionTaken, CaseActionTakenSchema, Timing } from './gen/fed/v1/case_pb';
 import {
   CaseAction,
+  CaseTiming,
   COMPLETIONS,
   DELIVERY_METHODS,
   OUTCOMES,
@@ -81,6 +82,8 @@ export function actionToWire(a: CaseAction): Wire {
       });
     case 'answer-supervision':
       return wire('answerSupervision', { ticketId: a.ticketId, answer: a.answer });
+    case 'remeasure':
+      return wire('remeasure', { timing: a.timing });
     case 'warn':
       return wire('warn', {
         level: a.level,
@@ -91,6 +94,18 @@ export function actionToWire(a: CaseAction): Wire {
         calendarVersion: a.calendarVersion,
       });
   }
+}
+
+function timingFromWire(t: Timing): CaseTiming {
+  return {
+    promisedDeadline: check(t.promisedDeadline, ISO_DATE, 'timing.promisedDeadline'),
+    legalDeadline: check(t.legalDeadline, ISO_DATE, 'timing.legalDeadline'),
+    decidedOn: check(t.decidedOn, ISO_DATE, 'timing.decidedOn'),
+    workingDaysUsed: intIn(t.workingDaysUsed, 0, 100_000, 'timing.workingDaysUsed'),
+    completion: oneOf(t.completion, COMPLETIONS, 'timing.completion'),
+    calendarVersion: intIn(t.calendarVersion, 1, MAX_VERSION, 'timing.calendarVersion'),
+    ...(t.provisional ? { provisional: true as const } : {}),
+  };
 }
 
 function wire(name: NonNullable<Wire['case']>, value: Record<string, unknown>): Wire {
@@ -146,20 +161,12 @@ export function actionFromWire(w: Wire): CaseAction {
         action: 'decide',
         outcome: oneOf(w.value.outcome, OUTCOMES, 'outcome'),
         result: text(w.value.result, 'result', L.result),
-        ...(t
-          ? {
-              timing: {
-                promisedDeadline: check(t.promisedDeadline, ISO_DATE, 'timing.promisedDeadline'),
-                legalDeadline: check(t.legalDeadline, ISO_DATE, 'timing.legalDeadline'),
-                decidedOn: check(t.decidedOn, ISO_DATE, 'timing.decidedOn'),
-                workingDaysUsed: intIn(t.workingDaysUsed, 0, 100_000, 'timing.workingDaysUsed'),
-                completion: oneOf(t.completion, COMPLETIONS, 'timing.completion'),
-                calendarVersion: intIn(t.calendarVersion, 1, MAX_VERSION, 'timing.calendarVersion'),
-              },
-            }
-          : {}),
+        ...(t ? { timing: timingFromWire(t) } : {}),
       };
     }
+    case 'remeasure':
+      if (!w.value.timing) throw new ContractError('remeasure carries no timing');
+      return { action: 'remeasure', timing: timingFromWire(w.value.timing) };
     case 'deliver':
       return { action: 'deliver', method: oneOf(w.value.method, DELIVERY_METHODS, 'method') };
     case 'withdraw':

@@ -114,7 +114,8 @@ export type CaseAction =
   | { action: 'hand-up'; toNode: string; note: string }
   | ({ action: 'warn' } & Omit<CaseWarning, 'at'>)
   | { action: 'acknowledge-supervision'; ticketId: string; issuer: string; reason: string; dueDate: string }
-  | { action: 'answer-supervision'; ticketId: string; answer: string };
+  | { action: 'answer-supervision'; ticketId: string; answer: string }
+  | { action: 'remeasure'; timing: CaseTiming };
 export type CaseActionName = CaseAction['action'];
 
 /** The event type each action produces. */
@@ -137,9 +138,10 @@ export const ACTION_EVENT_TYPES = {
   warn: 'case.warning-changed',
   'acknowledge-supervision': 'case.supervision-received',
   'answer-supervision': 'case.supervision-answered',
+  remeasure: 'case.timing-corrected',
 } as const satisfies Record<CaseActionName, string>;
 /** Actions the system takes itself: the warning clock, the delivery of a supervision ticket. */
-export const SYSTEM_ACTIONS = ['warn', 'acknowledge-supervision'] as const;
+export const SYSTEM_ACTIONS = ['warn', 'acknowledge-supervision', 'remeasure'] as const;
 /** Actions staff take (POST .../actions/:action). */
 export type StaffActionName = Exclude<CaseActionName, (typeof SYSTEM_ACTIONS)[number]>;
 export const CASE_ACTIONS = (Object.keys(ACTION_EVENT_TYPES) as CaseActionName[]).filter(

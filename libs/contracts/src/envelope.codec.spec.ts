@@ -133,6 +133,18 @@ const ACTIONS: { [A in CaseActionName]: Extract<CaseAction, { action: A }> } = {
   withdraw: { action: 'withdraw', reason: '申请人已迁出本市' },
   rate: { action: 'rate', score: 5, comment: '窗口服务热情，办理高效' },
   'hand-up': { action: 'hand-up', toNode: CITY, note: '报市级批准' },
+  remeasure: {
+    action: 'remeasure',
+    timing: {
+      promisedDeadline: '2027-01-08',
+      legalDeadline: '2027-01-22',
+      decidedOn: '2027-01-06',
+      workingDaysUsed: 3,
+      completion: 'ahead',
+      calendarVersion: 2,
+      provisional: true,
+    },
+  },
   warn: {
     action: 'warn',
     level: 'yellow',

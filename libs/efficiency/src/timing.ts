@@ -21,7 +21,9 @@ export function measureTiming(
   const used = Math.max(0, calendar.countWorkingDays(d.acceptedOn, decidedOn) - paused);
   const promised = d.promised.date;
   const provisional =
-    d.promised.provisional || d.legal.provisional || calendar.provisionalYearsIn(d.acceptedOn, decidedOn).length > 0;
+    d.promised.provisional ||
+    d.legal.provisional ||
+    calendar.provisionalYearsIn(d.acceptedOn, decidedOn).length > 0;
   return {
     promisedDeadline: promised,
     legalDeadline: d.legal.date,

@@ -17,6 +17,7 @@ import { StatisticsLock1764400000005 } from './migrations/1764400000005-statisti
 import { PackedMessages1764500000000 } from './migrations/1764500000000-packed-messages';
 import { FilingRequests1764600000000 } from './migrations/1764600000000-filing-requests';
 import { DeadLetterEventId1764700000000 } from './migrations/1764700000000-dead-letter-event-id';
+import { ProvisionalMeasurements1764800000000 } from './migrations/1764800000000-provisional-measurements';
 
 /** The replica schema's migrations, in order. Never rewrite one that has landed; add a new one. */
 export const MIGRATIONS = [
@@ -32,6 +33,7 @@ export const MIGRATIONS = [
   PackedMessages1764500000000,
   FilingRequests1764600000000,
   DeadLetterEventId1764700000000,
+  ProvisionalMeasurements1764800000000,
 ];
 
 @Injectable()

@@ -68,6 +68,14 @@ class NodeEnv {
   @IsOptional()
   @IsIn(['0', '1'])
   FED_TEST_CLOCK?: string;
+
+  /**
+   * With FED_TEST_CLOCK=1: the instant (ISO-8601 with its offset) this node's clock starts at, e.g.
+   * 2026-06-17T10:00:00+08:00; it runs on from there. Tests pin "today" with it.
+   */
+  @IsOptional()
+  @IsString()
+  FED_TEST_NOW?: string;
 }
 
 /** Typed configuration of one node. Built once by `loadNodeConfig`; nothing else reads process.env. */
@@ -90,6 +98,8 @@ export interface NodeConfig {
     };
     /** Tests may move the clock. */
     testClock: boolean;
+    /** The instant a test node's clock starts at (FED_TEST_NOW); null: real time. */
+    testNow: Date | null;
   };
 }
 
@@ -127,6 +137,7 @@ export function loadNodeConfig(env: NodeJS.ProcessEnv = process.env): NodeConfig
       intervalMs: parsed.FED_WARNING_INTERVAL_MS ?? 60_000,
       policy: parseWarningPolicy(parsed.FED_WARNING_POLICY),
       testClock: testClock(parsed.FED_TEST_CLOCK, env.NODE_ENV),
+      testNow: testNow(parsed.FED_TEST_NOW, parsed.FED_TEST_CLOCK),
     },
   };
 }
@@ -186,6 +197,19 @@ function parseWarningPolicy(raw: string | undefined): NodeConfig['warning']['pol
     yellowShare: top.yellowShare ?? defaults.yellowShare,
     items,
   };
+}
+
+/** FED_TEST_NOW, checked: an instant with its offset, on a test node only. */
+function testNow(raw: string | undefined, flag: string | undefined): Date | null {
+  if (raw === undefined || raw === '') return null;
+  if (flag !== '1') throw new ConfigError('FED_TEST_NOW needs FED_TEST_CLOCK=1 (a test node)');
+  const at = new Date(raw);
+  if (!/(Z|[+-]\d\d:\d\d)$/.test(raw) || Number.isNaN(at.getTime())) {
+    throw new ConfigError(
+      `FED_TEST_NOW must be an ISO-8601 instant with its offset, got ${JSON.stringify(raw)}`,
+    );
+  }
+  return at;
 }
 
 /** The test clock lets anyone move a node's warning clock: never in production. */

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { Logger } from '@nestjs/common';
 import { ItemTerms } from '@fed/contracts';
 import { OutboxRelay } from '@fed/federation';
-import { CatalogService } from '@fed/cases';
+import { CatalogService, Clock } from '@fed/cases';
 import { DomainError, loadNodeConfig, Metrics } from '@fed/platform';
 import { FileCaseDto } from './filing.dto';
 import { Filing, FilingRepository, FilingRequestRow } from './filing.repository';
@@ -69,6 +69,7 @@ function service() {
     catalog,
     relay,
     new Metrics(),
+    new Clock(config),
     config,
   );
   return { filing, filings };

@@ -10,7 +10,7 @@ import {
 } from '@fed/contracts';
 import { HEADERS, OutboxRelay, Topics } from '@fed/federation';
 import { DomainError, Metrics, NODE_CONFIG, NodeConfig } from '@fed/platform';
-import { caseView, CaseView, CatalogService, newQueryCode, queryCodeHash } from '@fed/cases';
+import { caseView, CaseView, CatalogService, Clock, newQueryCode, queryCodeHash } from '@fed/cases';
 import { isDatabaseUnavailable } from '@fed/persistence';
 import { maskIdNumber, maskMobile, maskName } from './applicant.rules';
 import { formatCaseNo } from './case-number';
@@ -54,6 +54,7 @@ export class FilingService implements OnApplicationBootstrap, OnApplicationShutd
     private readonly catalog: CatalogService,
     private readonly relay: OutboxRelay,
     private readonly metrics: Metrics,
+    private readonly clock: Clock,
     @Inject(NODE_CONFIG) private readonly config: NodeConfig,
   ) {
     const district = config.node.parent;
@@ -144,7 +145,7 @@ export class FilingService implements OnApplicationBootstrap, OnApplicationShutd
 
   /** New cases of these filings, filed now: each item's terms read once, a case number each. */
   private async prepareAll(dtos: FileCaseDto[]): Promise<FiledCase[]> {
-    const filedAt = new Date();
+    const filedAt = this.clock.now();
     const items = new Map<string, ItemTerms>();
     for (const code of new Set(dtos.map((d) => d.itemCode))) {
       items.set(code, await this.catalog.termsForFiling(code));

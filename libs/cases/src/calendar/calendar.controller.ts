@@ -2,11 +2,12 @@ import { Body, Controller, Get, Put, Query } from '@nestjs/common';
 import {
   AddWorkingDaysQuery,
   PublishCalendarDto,
+  PublishCalendarQuery,
   PublishOverridesDto,
   WorkingDaysQuery,
 } from './calendar.dto';
 import { CalendarError } from './calendar.errors';
-import { CalendarInForce, CalendarService, isoDate } from './calendar.service';
+import { CalendarInForce, CalendarService, isoDate, provisionality } from './calendar.service';
 
 const versions = (f: CalendarInForce) => ({
   calendarVersion: f.official.version,
@@ -34,11 +35,18 @@ export class CalendarController {
   @Get('add-working-days')
   async addWorkingDays(@Query() q: AddWorkingDaysQuery) {
     const from = isoDate(q.from, 'from');
-    const { result, inForce } = await this.calendar.answer((c) => ({
-      date: c.addWorkingDays(from, q.days),
-      skipped: c.nonWorkingDays(from, c.addWorkingDays(from, q.days)),
-    }));
-    return { from, days: q.days, date: result.date, nonWorkingDays: result.skipped, ...versions(inForce) };
+    const { result, inForce } = await this.calendar.answer((c) => {
+      const date = c.addWorkingDays(from, q.days);
+      return { date, skipped: c.nonWorkingDays(from, date), provisional: c.provisionalYearsIn(from, date) };
+    });
+    return {
+      from,
+      days: q.days,
+      date: result.date,
+      nonWorkingDays: result.skipped,
+      ...provisionality(result.provisional),
+      ...versions(inForce),
+    };
   }
 
   /** Working days d with from < d ≤ to. */
@@ -47,20 +55,26 @@ export class CalendarController {
     const from = isoDate(q.from, 'from');
     const to = isoDate(q.to, 'to');
     if (to < from) throw CalendarError.badRange(`to (${to}) is before from (${from})`);
-    const { result, inForce } = await this.calendar.answer((c) => c.countWorkingDays(from, to));
-    return { from, to, count: result, ...versions(inForce) };
+    const { result, inForce } = await this.calendar.answer((c) => ({
+      count: c.countWorkingDays(from, to),
+      provisional: c.provisionalYearsIn(from, to),
+    }));
+    return { from, to, count: result.count, ...provisionality(result.provisional), ...versions(inForce) };
   }
 
   /** City: publish a new official arrangement (next year's, when the State Council notice is out). */
   @Put()
-  async publish(@Body() dto: PublishCalendarDto) {
+  async publish(@Body() dto: PublishCalendarDto, @Query() q: PublishCalendarQuery) {
     // Plain objects: the calendar's validation refuses anything else.
-    return this.calendar.publishOfficial({
-      years: [...dto.years],
-      holidays: dto.holidays.map((h) => ({ name: h.name, from: h.from, to: h.to })),
-      makeupWorkdays: dto.makeupWorkdays.map((d) => ({ date: d.date, for: d.for })),
-      notices: { ...dto.notices },
-    });
+    return this.calendar.publishOfficial(
+      {
+        years: [...dto.years],
+        holidays: dto.holidays.map((h) => ({ name: h.name, from: h.from, to: h.to })),
+        makeupWorkdays: dto.makeupWorkdays.map((d) => ({ date: d.date, for: d.for })),
+        notices: { ...dto.notices },
+      },
+      { allowPastChanges: q.allowPastChanges === 'true' },
+    );
   }
 
   /** District: replace the local overrides. */

@@ -5,6 +5,7 @@ import {
   IsIn,
   IsInt,
   IsObject,
+  IsOptional,
   IsString,
   Length,
   Matches,
@@ -55,6 +56,13 @@ class MakeupWorkdayDto {
   @Length(1, 50)
   @Matches(NO_CONTROL, noControl)
   for!: string;
+}
+
+/** PUT /api/v1/calendar?allowPastChanges=true: change days already past, knowingly. */
+export class PublishCalendarQuery {
+  @IsOptional()
+  @IsIn(['true', 'false'])
+  allowPastChanges?: 'true' | 'false';
 }
 
 /** The official arrangement the city publishes (PUT /api/v1/calendar). */

@@ -6,10 +6,11 @@ export enum CalendarErrorCode {
   NotPublisher = 'CALENDAR_NOT_PUBLISHER',
   Invalid = 'CALENDAR_INVALID',
   BadRange = 'CALENDAR_BAD_RANGE',
+  ChangesPast = 'CALENDAR_CHANGES_PAST',
 }
 
 export class CalendarError extends DomainError {
-  /** A date past the known calendar is never silently a working day. */
+  /** A date outside the calendar's range (before its first year, past its provisional horizon). */
   static missingYear(year: number, message: string): CalendarError {
     return new CalendarError('unprocessable', CalendarErrorCode.MissingYear, message, { missingYear: year });
   }
@@ -36,6 +37,18 @@ export class CalendarError extends DomainError {
       CalendarErrorCode.Invalid,
       message,
       issues ? { issues } : undefined,
+    );
+  }
+
+  /** A publication that would change days already past, i.e. cases already measured: only explicitly. */
+  static changesPast(dates: string[]): CalendarError {
+    return new CalendarError(
+      'conflict',
+      CalendarErrorCode.ChangesPast,
+      `this arrangement changes ${dates.length} day(s) already past (${dates.slice(0, 10).join(', ')}${
+        dates.length > 10 ? ', …' : ''
+      }), and with them cases already measured; publish it with allowPastChanges=true to do so`,
+      { changedPastDates: dates },
     );
   }
 

@@ -4,8 +4,12 @@ import {
   CalendarSpec,
   CalendarSpecError,
   InvalidDateError,
+  addDays,
+  epochDayOfJan1,
+  fromEpochDay,
   officialCalendarSpec,
   parseIsoDate,
+  PROVISIONAL_RULE,
   shanghaiToday,
   validateCalendarSpec,
   validateOverrides,
@@ -22,7 +26,23 @@ import {
 import { Metrics, NODE_CONFIG, NodeConfig } from '@fed/platform';
 import { ReferencePublisher } from '../reference.publisher';
 import { ReferenceRepository, StoredReference } from '../reference.repository';
+import { Clock } from '../warning/clock';
 import { CalendarError } from './calendar.errors';
+
+/** What every answer that used the calendar says about provisional years. */
+export interface Provisionality {
+  /** True when the answer touched a year without an official arrangement. */
+  provisional: boolean;
+  provisionalYears: number[];
+  /** The rule those years follow (when provisional). */
+  provisionalRule?: string;
+}
+
+export function provisionality(years: readonly number[]): Provisionality {
+  return years.length > 0
+    ? { provisional: true, provisionalYears: [...years], provisionalRule: PROVISIONAL_RULE }
+    : { provisional: false, provisionalYears: [] };
+}
 
 type CalendarBody = Extract<ReferenceBody, { type: typeof CALENDAR_PUBLISHED }>;
 type OverridesBody = Extract<ReferenceBody, { type: typeof CALENDAR_OVERRIDES_PUBLISHED }>;
@@ -47,6 +67,7 @@ export class CalendarService implements OnApplicationBootstrap {
     private readonly references: ReferenceRepository,
     private readonly publisher: ReferencePublisher,
     private readonly metrics: Metrics,
+    private readonly clock: Clock,
     @Inject(NODE_CONFIG) private readonly config: NodeConfig,
   ) {}
 
@@ -90,7 +111,10 @@ export class CalendarService implements OnApplicationBootstrap {
     return { calendar, official, overrides: overrides ?? null };
   }
 
-  /** Runs a calendar question; a year past the known calendar is a 422 naming it, and an operator alert. */
+  /**
+   * Runs a calendar question; a date outside the calendar's range (before its first official year,
+   * past its provisional horizon) is a 422 naming the year, and an operator alert.
+   */
   async answer<T>(question: (c: WorkingCalendar) => T): Promise<{ result: T; inForce: CalendarInForce }> {
     const inForce = await this.inForce();
     try {
@@ -99,7 +123,7 @@ export class CalendarService implements OnApplicationBootstrap {
       if (e instanceof CalendarGapError) {
         this.metrics.calendarGaps.inc({ year: String(e.year) });
         this.logger.warn({
-          msg: 'working-day calendar has no arrangement for a year asked about; publish it',
+          msg: 'a date outside the working-day calendar was asked about',
           alert: 'calendar-year-missing',
           year: e.year,
         });
@@ -113,14 +137,15 @@ export class CalendarService implements OnApplicationBootstrap {
   /** What is in force here, and a warning when next year's arrangement is missing late in the year. */
   async describe() {
     const { calendar, official, overrides } = await this.inForce();
-    const today = shanghaiToday();
+    const today = shanghaiToday(this.clock.now());
     const year = Number(today.slice(0, 4));
     const alerts: string[] = [];
     for (const y of [year, year + 1]) {
       // The State Council publishes the next year's arrangement in October–November.
       if (!calendar.covers(y) && (y === year || today.slice(5) >= '11-01')) {
         alerts.push(
-          `no official holiday arrangement for ${y} yet: dates in ${y} are refused until the city publishes it`,
+          `no official holiday arrangement for ${y} yet: dates in ${y} follow the law alone (provisional) ` +
+            'until the city publishes the notice',
         );
       }
     }
@@ -132,6 +157,11 @@ export class CalendarService implements OnApplicationBootstrap {
         years: official.body.calendar.years,
         notices: official.body.calendar.notices,
       },
+      provisional: {
+        years: calendar.provisionalYears,
+        rule: PROVISIONAL_RULE,
+      },
+      range: calendar.range,
       overrides: overrides && {
         owner: overrides.owner,
         version: overrides.version,
@@ -143,8 +173,13 @@ export class CalendarService implements OnApplicationBootstrap {
     };
   }
 
-  /** The city publishes a new official arrangement (e.g. next year's, when the notice comes out). */
-  async publishOfficial(calendar: PublishedCalendar) {
+  /**
+   * The city publishes a new official arrangement (e.g. next year's, when the notice comes out). The
+   * answer lists the days whose working status changes (provisional days corrected included); the
+   * same arrangement again changes nothing. One that changes days already past — cases already
+   * measured — is refused unless `allowPastChanges`.
+   */
+  async publishOfficial(calendar: PublishedCalendar, { allowPastChanges = false } = {}) {
     if (this.config.node.tier !== 'city') {
       throw CalendarError.notPublisher(
         this.config.node.code,
@@ -152,7 +187,22 @@ export class CalendarService implements OnApplicationBootstrap {
       );
     }
     const checked = this.validated(() => withoutVersion(validateCalendarSpec({ version: 1, ...calendar })));
-    return this.publish(CALENDAR_PUBLISHED, checked, { onlyIfNone: false });
+    const current = await this.inForce().catch(() => null);
+    const next = this.validated(() => WorkingCalendar.from({ version: 1, ...checked }));
+    const changed = current ? changedDays(current.calendar, next) : [];
+    if (current && sameArrangement(current.official.body.calendar, checked)) {
+      return {
+        subject: current.official.subject,
+        version: current.official.version,
+        unchanged: true,
+        changedDays: [],
+      };
+    }
+    const today = shanghaiToday(this.clock.now());
+    const past = changed.filter((d) => d.date < today).map((d) => d.date);
+    if (past.length > 0 && !allowPastChanges) throw CalendarError.changesPast(past);
+    const published = await this.publish(CALENDAR_PUBLISHED, checked, { onlyIfNone: false });
+    return { ...published, unchanged: false, changedDays: changed };
   }
 
   /** A district replaces its set of local overrides (an extra local day off, a local working day). */
@@ -211,4 +261,42 @@ function withoutVersion(spec: CalendarSpec): PublishedCalendar {
     makeupWorkdays: spec.makeupWorkdays,
     notices: spec.notices,
   };
+}
+
+/** Two arrangements with the same years, days and notices (order of the lists aside). */
+function sameArrangement(a: PublishedCalendar, b: PublishedCalendar): boolean {
+  const canonical = (c: PublishedCalendar) =>
+    JSON.stringify({
+      years: [...c.years].sort(),
+      holidays: [...c.holidays].map((h) => [h.from, h.to, h.name]).sort(),
+      makeupWorkdays: [...c.makeupWorkdays].map((m) => [m.date, m.for]).sort(),
+      notices: Object.entries(c.notices).sort(),
+    });
+  return canonical(a) === canonical(b);
+}
+
+/** A day whose working status differs between two calendars, with what it was and becomes. */
+export interface ChangedDay {
+  date: string;
+  was: { working: boolean; provisional: boolean } | null;
+  now: { working: boolean; provisional: boolean } | null;
+}
+
+/** The days (of either calendar's range) whose working status differs, ascending. */
+export function changedDays(before: WorkingCalendar, after: WorkingCalendar): ChangedDay[] {
+  const first = Math.min(before.range.first, after.range.first);
+  const last = Math.max(before.range.last, after.range.last);
+  const kind = (c: WorkingCalendar, date: string) => {
+    const year = Number(date.slice(0, 4));
+    if (year < c.range.first || year > c.range.last) return null;
+    const k = c.dayKind(date);
+    return { working: k.working, provisional: k.provisional === true };
+  };
+  const changed: ChangedDay[] = [];
+  for (let d = fromEpochDay(epochDayOfJan1(first)), end = `${last}-12-31`; d <= end; d = addDays(d, 1)) {
+    const was = kind(before, d);
+    const now = kind(after, d);
+    if (was?.working !== now?.working && was !== null && now !== null) changed.push({ date: d, was, now });
+  }
+  return changed;
 }

@@ -165,6 +165,8 @@ const NOTHING: Omit<Figures, 'open'> = {
   completedOnTime: 0,
   completedOverdue: 0,
   completedUnmeasured: 0,
+  measuredProvisional: 0,
+  measuredProvisionalShare: null,
   aheadRate: null,
   onTimeRate: null,
   overdueRate: null,
@@ -424,6 +426,8 @@ describe('StatsService (district 150202, statistics kept by triggers, real Postg
         completed: 1,
         completedAhead: 1,
         aheadRate: 1,
+        measuredProvisional: 0,
+        measuredProvisionalShare: 0,
         averageWorkingDaysUsed: 6,
         satisfaction: stars({}, null),
       });
@@ -475,7 +479,9 @@ describe('StatsService (district 150202, statistics kept by triggers, real Postg
         completedOnTime: 1,
         completedOverdue: 1,
         completedUnmeasured: 0,
-        aheadRate: 0.3333, // 1/3
+        aheadRate: 0.3333,
+        measuredProvisional: 0,
+        measuredProvisionalShare: 0, // 1/3
         onTimeRate: 0.6667, // (ahead 1 + on time 1)/3
         overdueRate: 0.3333, // 1/3
         averagePromisedDays: 9, // (10 + 10 + 5 + 10 + 10)/5
@@ -499,7 +505,9 @@ describe('StatsService (district 150202, statistics kept by triggers, real Postg
         completedOnTime: 1,
         completedOverdue: 0,
         completedUnmeasured: 1, // K4
-        aheadRate: 0.5, // 1 of the 2 measured
+        aheadRate: 0.5,
+        measuredProvisional: 0,
+        measuredProvisionalShare: 0, // 1 of the 2 measured
         onTimeRate: 1, // 2/2
         overdueRate: 0,
         averagePromisedDays: 5.8333, // (10 + 0 + 10 + 5 + 5 + 5)/6 = 35/6
@@ -545,6 +553,8 @@ describe('StatsService (district 150202, statistics kept by triggers, real Postg
         completed: 1,
         completedOnTime: 1,
         aheadRate: 0,
+        measuredProvisional: 0,
+        measuredProvisionalShare: 0,
         onTimeRate: 1,
         overdueRate: 0,
         averagePromisedDays: 5, // (10 + 0)/2
@@ -569,6 +579,8 @@ describe('StatsService (district 150202, statistics kept by triggers, real Postg
         completed: 1,
         completedUnmeasured: 1,
         aheadRate: null,
+        measuredProvisional: 0,
+        measuredProvisionalShare: null,
         averageWorkingDaysUsed: null,
       });
     });
@@ -585,6 +597,8 @@ describe('StatsService (district 150202, statistics kept by triggers, real Postg
         completedOverdue: 0,
         completedUnmeasured: 0,
         aheadRate: 0.3333,
+        measuredProvisional: 0,
+        measuredProvisionalShare: 0,
         onTimeRate: 1,
         overdueRate: 0,
         averagePromisedDays: 5, // (10 + 0)/2
@@ -617,7 +631,9 @@ describe('StatsService (district 150202, statistics kept by triggers, real Postg
         completedOnTime: 2, // K2 K5
         completedOverdue: 1, // K3
         completedUnmeasured: 1, // K4
-        aheadRate: 0.4, // 2/5 measured
+        aheadRate: 0.4,
+        measuredProvisional: 0,
+        measuredProvisionalShare: 0, // 2/5 measured
         onTimeRate: 0.8, // 4/5
         overdueRate: 0.2, // 1/5
         averagePromisedDays: 7.2727, // (45 + 35)/11
@@ -646,6 +662,8 @@ describe('StatsService (district 150202, statistics kept by triggers, real Postg
         completedOverdue: 1,
         completedUnmeasured: 0,
         aheadRate: 0,
+        measuredProvisional: 0,
+        measuredProvisionalShare: 0,
         onTimeRate: 0.6667,
         overdueRate: 0.3333,
         averagePromisedDays: 7.5, // (10 + 10 + 10 + 0)/4
@@ -678,6 +696,8 @@ describe('StatsService (district 150202, statistics kept by triggers, real Postg
           completedOverdue: 0,
           completedUnmeasured: 0,
           aheadRate: 0.5,
+          measuredProvisional: 0,
+          measuredProvisionalShare: 0,
           onTimeRate: 1,
           overdueRate: 0,
           averagePromisedDays: 10,
@@ -700,6 +720,8 @@ describe('StatsService (district 150202, statistics kept by triggers, real Postg
           completedOverdue: 1,
           completedUnmeasured: 0,
           aheadRate: 0,
+          measuredProvisional: 0,
+          measuredProvisionalShare: 0,
           onTimeRate: 0,
           overdueRate: 1,
           averagePromisedDays: 8.3333, // (5 + 10 + 10)/3
@@ -737,6 +759,8 @@ describe('StatsService (district 150202, statistics kept by triggers, real Postg
         completedOverdue: 0,
         completedUnmeasured: 1,
         aheadRate: 0.6667,
+        measuredProvisional: 0,
+        measuredProvisionalShare: 0,
         onTimeRate: 1,
         overdueRate: 0,
         averagePromisedDays: 10,
@@ -753,6 +777,8 @@ describe('StatsService (district 150202, statistics kept by triggers, real Postg
         notAccepted: 1, // K7
         completed: 1, // K3 overdue 11
         aheadRate: 0,
+        measuredProvisional: 0,
+        measuredProvisionalShare: 0,
         onTimeRate: 0,
         overdueRate: 1,
         averagePromisedDays: 5,
@@ -790,7 +816,9 @@ describe('StatsService (district 150202, statistics kept by triggers, real Postg
       expect(group(r, MZ.department)).toMatchObject({
         drillDown: `/api/v1/oversight/cases?department=${encodeURIComponent(MZ.department)}`,
         completedUnmeasured: 1, // K4
-        aheadRate: 1, // K13 of 1 measured
+        aheadRate: 1,
+        measuredProvisional: 0,
+        measuredProvisionalShare: 0, // K13 of 1 measured
         supplementRate: 0.5, // K4 of K4 K8
         satisfaction: stars({ '2': 1 }, 2), // K2 rated on 04-01
       });
@@ -845,6 +873,8 @@ describe('StatsService (district 150202, statistics kept by triggers, real Postg
           completed: 1,
           completedOverdue: 1,
           aheadRate: 0,
+          measuredProvisional: 0,
+          measuredProvisionalShare: 0,
           onTimeRate: 0,
           overdueRate: 1,
           averagePromisedDays: 5,
@@ -883,6 +913,8 @@ describe('StatsService (district 150202, statistics kept by triggers, real Postg
         completedOverdue: 0,
         completedUnmeasured: 1,
         aheadRate: 1,
+        measuredProvisional: 0,
+        measuredProvisionalShare: 0,
         onTimeRate: 1,
         overdueRate: 0,
         averagePromisedDays: 7.5, // (10 + 5)/2
@@ -916,6 +948,8 @@ describe('StatsService (district 150202, statistics kept by triggers, real Postg
         notAccepted: 1, // K6
         completed: 2, // K1 ahead, K2 on-time
         aheadRate: 0.5,
+        measuredProvisional: 0,
+        measuredProvisionalShare: 0,
         onTimeRate: 1,
         averagePromisedDays: 10,
         averageWorkingDaysUsed: 8,

@@ -16,6 +16,8 @@ export interface StatsRow {
   completedOnTime: number;
   completedOverdue: number;
   completedMeasured: number;
+  /** Of the measured, those measured on a provisional calendar. */
+  completedProvisional: number;
   workingDaysUsedSum: number;
   rated: [number, number, number, number, number];
 }
@@ -83,6 +85,7 @@ export class StatsRepository {
               sum(promised_days_sum) AS promised_days_sum, sum(completed) AS completed,
               sum(completed_ahead) AS completed_ahead, sum(completed_on_time) AS completed_on_time,
               sum(completed_overdue) AS completed_overdue, sum(completed_measured) AS completed_measured,
+              sum(completed_provisional) AS completed_provisional,
               sum(working_days_used_sum) AS working_days_used_sum, sum(rated_1) AS rated_1,
               sum(rated_2) AS rated_2, sum(rated_3) AS rated_3, sum(rated_4) AS rated_4, sum(rated_5) AS rated_5
        FROM stats_daily WHERE ${clauses.join(' AND ')}
@@ -102,6 +105,7 @@ export class StatsRepository {
       completedOnTime: Number(r.completed_on_time),
       completedOverdue: Number(r.completed_overdue),
       completedMeasured: Number(r.completed_measured),
+      completedProvisional: Number(r.completed_provisional),
       workingDaysUsedSum: Number(r.working_days_used_sum),
       rated: [r.rated_1, r.rated_2, r.rated_3, r.rated_4, r.rated_5].map(Number) as StatsRow['rated'],
     }));

@@ -84,6 +84,12 @@ export interface StatsFigures {
   completedOverdue: number;
   /** Completed but not measured (the decider's calendar did not reach the dates). */
   completedUnmeasured: number;
+  /**
+   * Of the measured completions, those measured on a provisional calendar (a year without an official
+   * notice yet; corrected when it is published), and their share: the rates include them.
+   */
+  measuredProvisional: number;
+  measuredProvisionalShare: number | null;
   /** Shares of the measured completions; `onTimeRate` counts ahead and on the day. */
   aheadRate: number | null;
   onTimeRate: number | null;
@@ -208,6 +214,7 @@ function sum(rows: StatsRow[]): StatsRow {
     completedOnTime: 0,
     completedOverdue: 0,
     completedMeasured: 0,
+    completedProvisional: 0,
     workingDaysUsedSum: 0,
     rated: [0, 0, 0, 0, 0],
   };
@@ -246,6 +253,8 @@ function figures(r: StatsRow | undefined, o: OpenRow | null): StatsFigures {
     completedOnTime: s.completedOnTime,
     completedOverdue: s.completedOverdue,
     completedUnmeasured: s.completed - s.completedMeasured,
+    measuredProvisional: s.completedProvisional,
+    measuredProvisionalShare: ratio(s.completedProvisional, s.completedMeasured),
     aheadRate: ratio(s.completedAhead, s.completedMeasured),
     onTimeRate: ratio(s.completedAhead + s.completedOnTime, s.completedMeasured),
     overdueRate: ratio(s.completedOverdue, s.completedMeasured),

@@ -15,6 +15,7 @@ import { CaseError } from '../cases.errors';
 import { CasesRepository } from '../cases.repository';
 import { ReplicaRepository } from '../replica.repository';
 import { SupervisionRepository, TicketRow } from './supervision.repository';
+import { Clock } from '../warning/clock';
 
 /**
  * Supervision tickets (督办): a district or city supervisor issues one on a case of its scope; it
@@ -36,6 +37,7 @@ export class SupervisionService implements OnApplicationBootstrap, OnApplication
     private readonly actions: ActionsService,
     private readonly outbox: OutboxRepository,
     private readonly relay: OutboxRelay,
+    private readonly clock: Clock,
     @Inject(NODE_CONFIG) private readonly config: NodeConfig,
   ) {
     this.topics = new Topics(config.namespace);
@@ -104,7 +106,7 @@ export class SupervisionService implements OnApplicationBootstrap, OnApplication
       originTier: node.tier as TierName,
       subject: '',
       version: 1,
-      occurredAt: new Date(),
+      occurredAt: this.clock.now(),
       schemaVersion: 1,
       body: { type: SUPERVISION_ISSUED, ticket },
     };

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { CalendarGapError, shanghaiDate, WorkingCalendar } from '@fed/calendar';
 import { CaseAction, CaseSnapshot, isOpen } from '@fed/contracts';
-import { caseDeadlines, classify } from '@fed/efficiency';
+import { caseDeadlines, classify, measureTiming } from '@fed/efficiency';
 import { Metrics, NODE_CONFIG, NodeConfig } from '@fed/platform';
 import { ActionsService } from '../actions.service';
 import { CalendarError } from '../calendar/calendar.errors';
@@ -15,6 +15,8 @@ export interface ScanResult {
   examined: number;
   changed: number;
   skipped: number;
+  /** Decisions measured again (a new official calendar changed their answer). */
+  remeasured: number;
   today: string;
 }
 
@@ -31,6 +33,8 @@ export class WarningClock implements OnApplicationBootstrap, OnApplicationShutdo
   private readonly logger = new Logger(WarningClock.name);
   private timer?: NodeJS.Timeout;
   private scanning?: Promise<ScanResult>;
+  /** The calendar the decisions handled here were last measured again by (once per calendar). */
+  private remeasuredWith?: WorkingCalendar;
 
   constructor(
     private readonly cases: CasesRepository,
@@ -56,7 +60,7 @@ export class WarningClock implements OnApplicationBootstrap, OnApplicationShutdo
     this.scanning ??= this.scan()
       .catch((e: unknown) => {
         this.logger.warn({ msg: 'warning clock scan failed; next tick retries', err: (e as Error).message });
-        return { examined: 0, changed: 0, skipped: 0, today: shanghaiDate(this.clock.now()) };
+        return { examined: 0, changed: 0, skipped: 0, remeasured: 0, today: shanghaiDate(this.clock.now()) };
       })
       .finally(() => (this.scanning = undefined));
     return this.scanning;
@@ -64,7 +68,7 @@ export class WarningClock implements OnApplicationBootstrap, OnApplicationShutdo
 
   private async scan(): Promise<ScanResult> {
     const today = shanghaiDate(this.clock.now());
-    const result: ScanResult = { examined: 0, changed: 0, skipped: 0, today };
+    const result: ScanResult = { examined: 0, changed: 0, skipped: 0, remeasured: 0, today };
     let calendar: WorkingCalendar;
     try {
       calendar = (await this.calendar.inForce()).calendar;
@@ -90,7 +94,7 @@ export class WarningClock implements OnApplicationBootstrap, OnApplicationShutdo
         // Decided again under the case's lock: an action may have changed it since it was read.
         let recorded = false;
         try {
-          recorded = await this.actions.warn(c.caseNo, (current) =>
+          recorded = await this.actions.system(c.caseNo, (current) =>
             this.evaluate(current.snapshot, calendar, today),
           );
         } catch (e) {
@@ -111,6 +115,10 @@ export class WarningClock implements OnApplicationBootstrap, OnApplicationShutdo
       if (page.length < PAGE) break;
       after = page[page.length - 1].caseNo;
     }
+    if (this.remeasuredWith !== calendar) {
+      await this.remeasure(calendar, result, gaps);
+      this.remeasuredWith = calendar;
+    }
     for (const year of gaps) {
       this.metrics.calendarGaps.inc({ year: String(year) });
       this.logger.warn({
@@ -121,6 +129,60 @@ export class WarningClock implements OnApplicationBootstrap, OnApplicationShutdo
     }
     if (result.changed > 0) this.logger.log({ msg: 'warning clock', ...result });
     return result;
+  }
+
+  /**
+   * Decisions handled here that were measured on a provisional calendar (or not at all) are measured
+   * again with the calendar now in force; a case whose answer does not change gets no event.
+   */
+  private async remeasure(calendar: WorkingCalendar, result: ScanResult, gaps: Set<number>): Promise<void> {
+    for (let after = ''; ;) {
+      const page = await this.cases.findRemeasurableHandledBy(this.config.node.code, after, PAGE);
+      for (const c of page) {
+        try {
+          if (!this.remeasured(c, calendar)) continue;
+          const recorded = await this.actions.system(c.caseNo, (current) =>
+            this.remeasured(current.snapshot, calendar),
+          );
+          if (recorded) {
+            result.remeasured++;
+            this.logger.log({
+              msg: 'decision measured again with the calendar in force',
+              caseNo: c.caseNo,
+              calendarVersion: calendar.version,
+            });
+          }
+        } catch (e) {
+          if (e instanceof CalendarGapError) gaps.add(e.year);
+          else
+            this.logger.warn({
+              msg: 'decision not measured again; next calendar retries',
+              caseNo: c.caseNo,
+              err: (e as Error).message,
+            });
+        }
+      }
+      if (page.length < PAGE) break;
+      after = page[page.length - 1].caseNo;
+    }
+  }
+
+  /** The `remeasure` action a decided case needs under `calendar`, or null when its timing stands. */
+  private remeasured(c: CaseSnapshot, calendar: WorkingCalendar): CaseAction | null {
+    const l = c.lifecycle;
+    if (c.handlingNode !== this.config.node.code || !l.decidedAt || !l.acceptedAt) return null;
+    if (l.timing && !l.timing.provisional) return null;
+    const timing = measureTiming(c, calendar, l.timing?.decidedOn ?? shanghaiDate(new Date(l.decidedAt)));
+    if (!timing) return null;
+    const was = l.timing;
+    const same =
+      was !== null &&
+      was.promisedDeadline === timing.promisedDeadline &&
+      was.legalDeadline === timing.legalDeadline &&
+      was.workingDaysUsed === timing.workingDaysUsed &&
+      was.completion === timing.completion &&
+      (was.provisional ?? false) === (timing.provisional ?? false);
+    return same ? null : { action: 'remeasure', timing };
   }
 
   /** The `warn` action the case needs now, or null when its recorded state still holds. */

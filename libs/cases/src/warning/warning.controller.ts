@@ -4,8 +4,8 @@ import { isOpen } from '@fed/contracts';
 import { caseDeadlines, classify } from '@fed/efficiency';
 import { DomainError, NODE_CONFIG, NodeConfig } from '@fed/platform';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
-import { CalendarService } from '../calendar/calendar.service';
+import { IsIn, IsInt, IsOptional, Matches, Max, Min, ValidateIf } from 'class-validator';
+import { CalendarService, provisionality } from '../calendar/calendar.service';
 import { CaseNoPipe } from '../cases.dto';
 import { CaseError } from '../cases.errors';
 import { CasesRepository } from '../cases.repository';
@@ -26,11 +26,19 @@ export class AlertsQuery {
 }
 
 export class TestClockDto {
-  /** How far ahead of real time the warning clock runs, in ms (0: real time). */
+  /** How far ahead of its start the node's clock runs, in ms (0: its start, FED_TEST_NOW or real time). */
+  @ValidateIf((o: TestClockDto) => o.at === undefined)
   @IsInt()
   @Min(0)
   @Max(3650 * 24 * 3600 * 1000)
-  offsetMs!: number;
+  offsetMs?: number;
+
+  /** Or the instant the clock shows from now on (ISO-8601 with its offset). */
+  @IsOptional()
+  @Matches(/^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d)$/, {
+    message: 'at must be an ISO-8601 instant with its offset',
+  })
+  at?: string;
 }
 
 /** Deadlines explained, and the alerts of the warning clock. */
@@ -72,6 +80,8 @@ export class WarningController {
         notices: inForce.official.body.calendar.notices,
       },
       ...(result.deadlines ?? { acceptedOn: null, promised: null, legal: null }),
+      // Each limit says whether it is exact or provisional; this says whether either is.
+      ...provisionality(result.deadlines?.provisionalYears ?? []),
       warningNow: result.now,
       warningRecorded: found.lifecycle.warning ?? null,
     };
@@ -90,7 +100,12 @@ export class WarningController {
     if (!this.config.warning.testClock) {
       throw new DomainError('not_found', 'NOT_FOUND', 'Cannot PUT /api/v1/test/clock');
     }
-    this.clock.setOffset(dto.offsetMs);
-    return { offsetMs: this.clock.offset, scan: await this.warnings.tick() };
+    if (dto.at !== undefined) this.clock.setNow(new Date(dto.at));
+    else this.clock.setOffset(dto.offsetMs ?? 0);
+    return {
+      offsetMs: this.clock.offset,
+      now: this.clock.now().toISOString(),
+      scan: await this.warnings.tick(),
+    };
   }
 }

@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file fed/v1/case.proto.
  */
 export const file_fed_v1_case: GenFile = /*@__PURE__*/
-  fileDesc("ChFmZWQvdjEvY2FzZS5wcm90bxIGZmVkLnYxIkEKD01hc2tlZEFwcGxpY2FudBIMCgRuYW1lGAEgASgJEhEKCWlkX251bWJlchgCIAEoCRINCgVwaG9uZRgDIAEoCSLnAgoKQ2FzZVJlY29yZBIPCgdjYXNlX25vGAEgASgJEhYKDmNvbW11bml0eV9jb2RlGAIgASgJEhUKDWRpc3RyaWN0X2NvZGUYAyABKAkSEQoJY2l0eV9jb2RlGAQgASgJEhEKCWl0ZW1fY29kZRgFIAEoCRIgCgdjaGFubmVsGAYgASgOMg8uZmVkLnYxLkNoYW5uZWwSKgoJYXBwbGljYW50GAcgASgLMhcuZmVkLnYxLk1hc2tlZEFwcGxpY2FudBIWCg5mb3JtX2RhdGFfanNvbhgIIAEoCRIOCgZzdGF0dXMYCSABKAkSLAoIZmlsZWRfYXQYCiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhUKDWhhbmRsaW5nX25vZGUYCyABKAkSHwoEaXRlbRgMIAEoCzIRLmZlZC52MS5JdGVtVGVybXMSFwoPcXVlcnlfY29kZV9oYXNoGA0gASgJIo4BCglJdGVtVGVybXMSDAoEY29kZRgBIAEoCRIPCgd2ZXJzaW9uGAIgASgNEgwKBG5hbWUYAyABKAkSEgoKZGVwYXJ0bWVudBgEIAEoCRIVCg1kZWNpZGluZ190aWVyGAUgASgJEhUKDXByb21pc2VkX2RheXMYBiABKA0SEgoKbGVnYWxfZGF5cxgHIAEoDSIvCglDYXNlRmlsZWQSIgoGcmVjb3JkGAEgASgLMhIuZmVkLnYxLkNhc2VSZWNvcmQivQYKD0Nhc2VBY3Rpb25UYWtlbhIPCgdvZmZpY2VyGAEgASgJEiAKBmFjY2VwdBgCIAEoCzIOLmZlZC52MS5BY2NlcHRIABIgCgZyZWplY3QYAyABKAsyDi5mZWQudjEuUmVqZWN0SAASNwoScmVxdWVzdF9zdXBwbGVtZW50GAQgASgLMhkuZmVkLnYxLlJlcXVlc3RTdXBwbGVtZW50SAASNwoScmVjZWl2ZV9zdXBwbGVtZW50GAUgASgLMhkuZmVkLnYxLlJlY2VpdmVTdXBwbGVtZW50SAASQAoXc3RhcnRfc3BlY2lhbF9wcm9jZWR1cmUYBiABKAsyHS5mZWQudjEuU3RhcnRTcGVjaWFsUHJvY2VkdXJlSAASPAoVZW5kX3NwZWNpYWxfcHJvY2VkdXJlGAcgASgLMhsuZmVkLnYxLkVuZFNwZWNpYWxQcm9jZWR1cmVIABIiCgdzdXNwZW5kGAggASgLMg8uZmVkLnYxLlN1c3BlbmRIABIgCgZyZXN1bWUYCSABKAsyDi5mZWQudjEuUmVzdW1lSAASJwoKc3RhcnRfc3RlcBgKIAEoCzIRLmZlZC52MS5TdGFydFN0ZXBIABIjCghlbmRfc3RlcBgLIAEoCzIPLmZlZC52MS5FbmRTdGVwSAASIAoGZGVjaWRlGAwgASgLMg4uZmVkLnYxLkRlY2lkZUgAEiIKB2RlbGl2ZXIYDSABKAsyDy5mZWQudjEuRGVsaXZlckgAEiQKCHdpdGhkcmF3GA4gASgLMhAuZmVkLnYxLldpdGhkcmF3SAASHAoEcmF0ZRgPIAEoCzIMLmZlZC52MS5SYXRlSAASIQoHaGFuZF91cBgQIAEoCzIOLmZlZC52MS5IYW5kVXBIABIcCgR3YXJuGBEgASgLMgwuZmVkLnYxLldhcm5IABJBChdhY2tub3dsZWRnZV9zdXBlcnZpc2lvbhgSIAEoCzIeLmZlZC52MS5BY2tub3dsZWRnZVN1cGVydmlzaW9uSAASNwoSYW5zd2VyX3N1cGVydmlzaW9uGBMgASgLMhkuZmVkLnYxLkFuc3dlclN1cGVydmlzaW9uSABCCAoGYWN0aW9uIggKBkFjY2VwdCIYCgZSZWplY3QSDgoGcmVhc29uGAEgASgJIjQKEVJlcXVlc3RTdXBwbGVtZW50EhEKCW1hdGVyaWFscxgBIAMoCRIMCgRub3RlGAIgASgJIiEKEVJlY2VpdmVTdXBwbGVtZW50EgwKBG5vdGUYASABKAkiSQoVU3RhcnRTcGVjaWFsUHJvY2VkdXJlEgwKBGtpbmQYASABKAkSDgoGcmVhc29uGAIgASgJEhIKCmxpbWl0X2RheXMYAyABKA0iIwoTRW5kU3BlY2lhbFByb2NlZHVyZRIMCgRub3RlGAEgASgJIhkKB1N1c3BlbmQSDgoGcmVhc29uGAEgASgJIhYKBlJlc3VtZRIMCgRub3RlGAEgASgJIhkKCVN0YXJ0U3RlcBIMCgRzdGVwGAEgASgJIigKB0VuZFN0ZXASDAoEc3RlcBgBIAEoCRIPCgdvcGluaW9uGAIgASgJIkkKBkRlY2lkZRIPCgdvdXRjb21lGAEgASgJEg4KBnJlc3VsdBgCIAEoCRIeCgZ0aW1pbmcYAyABKAsyDi5mZWQudjEuVGltaW5nIpgBCgZUaW1pbmcSGQoRcHJvbWlzZWRfZGVhZGxpbmUYASABKAkSFgoObGVnYWxfZGVhZGxpbmUYAiABKAkSEgoKZGVjaWRlZF9vbhgDIAEoCRIZChF3b3JraW5nX2RheXNfdXNlZBgEIAEoDRISCgpjb21wbGV0aW9uGAUgASgJEhgKEGNhbGVuZGFyX3ZlcnNpb24YBiABKA0iGQoHRGVsaXZlchIOCgZtZXRob2QYASABKAkiGgoIV2l0aGRyYXcSDgoGcmVhc29uGAEgASgJIiYKBFJhdGUSDQoFc2NvcmUYASABKA0SDwoHY29tbWVudBgCIAEoCSInCgZIYW5kVXASDwoHdG9fbm9kZRgBIAEoCRIMCgRub3RlGAIgASgJIpUBCgRXYXJuEg0KBWxldmVsGAEgASgJEhYKDmxlZ2FsX2JyZWFjaGVkGAIgASgIEhkKEXByb21pc2VkX2RlYWRsaW5lGAMgASgJEhYKDmxlZ2FsX2RlYWRsaW5lGAQgASgJEhkKEXdvcmtpbmdfZGF5c19sZWZ0GAUgASgREhgKEGNhbGVuZGFyX3ZlcnNpb24YBiABKA0iXQoWQWNrbm93bGVkZ2VTdXBlcnZpc2lvbhIRCgl0aWNrZXRfaWQYASABKAkSDgoGaXNzdWVyGAIgASgJEg4KBnJlYXNvbhgDIAEoCRIQCghkdWVfZGF0ZRgEIAEoCSI2ChFBbnN3ZXJTdXBlcnZpc2lvbhIRCgl0aWNrZXRfaWQYASABKAkSDgoGYW5zd2VyGAIgASgJKm4KB0NoYW5uZWwSFwoTQ0hBTk5FTF9VTlNQRUNJRklFRBAAEhIKDkNIQU5ORUxfV0lORE9XEAESEgoOQ0hBTk5FTF9PTkxJTkUQAhISCg5DSEFOTkVMX1dFQ0hBVBADEg4KCkNIQU5ORUxfUVIQBGIGcHJvdG8z", [file_google_protobuf_timestamp]);
+  fileDesc("ChFmZWQvdjEvY2FzZS5wcm90bxIGZmVkLnYxIkEKD01hc2tlZEFwcGxpY2FudBIMCgRuYW1lGAEgASgJEhEKCWlkX251bWJlchgCIAEoCRINCgVwaG9uZRgDIAEoCSLnAgoKQ2FzZVJlY29yZBIPCgdjYXNlX25vGAEgASgJEhYKDmNvbW11bml0eV9jb2RlGAIgASgJEhUKDWRpc3RyaWN0X2NvZGUYAyABKAkSEQoJY2l0eV9jb2RlGAQgASgJEhEKCWl0ZW1fY29kZRgFIAEoCRIgCgdjaGFubmVsGAYgASgOMg8uZmVkLnYxLkNoYW5uZWwSKgoJYXBwbGljYW50GAcgASgLMhcuZmVkLnYxLk1hc2tlZEFwcGxpY2FudBIWCg5mb3JtX2RhdGFfanNvbhgIIAEoCRIOCgZzdGF0dXMYCSABKAkSLAoIZmlsZWRfYXQYCiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhUKDWhhbmRsaW5nX25vZGUYCyABKAkSHwoEaXRlbRgMIAEoCzIRLmZlZC52MS5JdGVtVGVybXMSFwoPcXVlcnlfY29kZV9oYXNoGA0gASgJIo4BCglJdGVtVGVybXMSDAoEY29kZRgBIAEoCRIPCgd2ZXJzaW9uGAIgASgNEgwKBG5hbWUYAyABKAkSEgoKZGVwYXJ0bWVudBgEIAEoCRIVCg1kZWNpZGluZ190aWVyGAUgASgJEhUKDXByb21pc2VkX2RheXMYBiABKA0SEgoKbGVnYWxfZGF5cxgHIAEoDSIvCglDYXNlRmlsZWQSIgoGcmVjb3JkGAEgASgLMhIuZmVkLnYxLkNhc2VSZWNvcmQi5QYKD0Nhc2VBY3Rpb25UYWtlbhIPCgdvZmZpY2VyGAEgASgJEiAKBmFjY2VwdBgCIAEoCzIOLmZlZC52MS5BY2NlcHRIABIgCgZyZWplY3QYAyABKAsyDi5mZWQudjEuUmVqZWN0SAASNwoScmVxdWVzdF9zdXBwbGVtZW50GAQgASgLMhkuZmVkLnYxLlJlcXVlc3RTdXBwbGVtZW50SAASNwoScmVjZWl2ZV9zdXBwbGVtZW50GAUgASgLMhkuZmVkLnYxLlJlY2VpdmVTdXBwbGVtZW50SAASQAoXc3RhcnRfc3BlY2lhbF9wcm9jZWR1cmUYBiABKAsyHS5mZWQudjEuU3RhcnRTcGVjaWFsUHJvY2VkdXJlSAASPAoVZW5kX3NwZWNpYWxfcHJvY2VkdXJlGAcgASgLMhsuZmVkLnYxLkVuZFNwZWNpYWxQcm9jZWR1cmVIABIiCgdzdXNwZW5kGAggASgLMg8uZmVkLnYxLlN1c3BlbmRIABIgCgZyZXN1bWUYCSABKAsyDi5mZWQudjEuUmVzdW1lSAASJwoKc3RhcnRfc3RlcBgKIAEoCzIRLmZlZC52MS5TdGFydFN0ZXBIABIjCghlbmRfc3RlcBgLIAEoCzIPLmZlZC52MS5FbmRTdGVwSAASIAoGZGVjaWRlGAwgASgLMg4uZmVkLnYxLkRlY2lkZUgAEiIKB2RlbGl2ZXIYDSABKAsyDy5mZWQudjEuRGVsaXZlckgAEiQKCHdpdGhkcmF3GA4gASgLMhAuZmVkLnYxLldpdGhkcmF3SAASHAoEcmF0ZRgPIAEoCzIMLmZlZC52MS5SYXRlSAASIQoHaGFuZF91cBgQIAEoCzIOLmZlZC52MS5IYW5kVXBIABIcCgR3YXJuGBEgASgLMgwuZmVkLnYxLldhcm5IABJBChdhY2tub3dsZWRnZV9zdXBlcnZpc2lvbhgSIAEoCzIeLmZlZC52MS5BY2tub3dsZWRnZVN1cGVydmlzaW9uSAASNwoSYW5zd2VyX3N1cGVydmlzaW9uGBMgASgLMhkuZmVkLnYxLkFuc3dlclN1cGVydmlzaW9uSAASJgoJcmVtZWFzdXJlGBQgASgLMhEuZmVkLnYxLlJlbWVhc3VyZUgAQggKBmFjdGlvbiIICgZBY2NlcHQiGAoGUmVqZWN0Eg4KBnJlYXNvbhgBIAEoCSI0ChFSZXF1ZXN0U3VwcGxlbWVudBIRCgltYXRlcmlhbHMYASADKAkSDAoEbm90ZRgCIAEoCSIhChFSZWNlaXZlU3VwcGxlbWVudBIMCgRub3RlGAEgASgJIkkKFVN0YXJ0U3BlY2lhbFByb2NlZHVyZRIMCgRraW5kGAEgASgJEg4KBnJlYXNvbhgCIAEoCRISCgpsaW1pdF9kYXlzGAMgASgNIiMKE0VuZFNwZWNpYWxQcm9jZWR1cmUSDAoEbm90ZRgBIAEoCSIZCgdTdXNwZW5kEg4KBnJlYXNvbhgBIAEoCSIWCgZSZXN1bWUSDAoEbm90ZRgBIAEoCSIZCglTdGFydFN0ZXASDAoEc3RlcBgBIAEoCSIoCgdFbmRTdGVwEgwKBHN0ZXAYASABKAkSDwoHb3BpbmlvbhgCIAEoCSJJCgZEZWNpZGUSDwoHb3V0Y29tZRgBIAEoCRIOCgZyZXN1bHQYAiABKAkSHgoGdGltaW5nGAMgASgLMg4uZmVkLnYxLlRpbWluZyKtAQoGVGltaW5nEhkKEXByb21pc2VkX2RlYWRsaW5lGAEgASgJEhYKDmxlZ2FsX2RlYWRsaW5lGAIgASgJEhIKCmRlY2lkZWRfb24YAyABKAkSGQoRd29ya2luZ19kYXlzX3VzZWQYBCABKA0SEgoKY29tcGxldGlvbhgFIAEoCRIYChBjYWxlbmRhcl92ZXJzaW9uGAYgASgNEhMKC3Byb3Zpc2lvbmFsGAcgASgIIisKCVJlbWVhc3VyZRIeCgZ0aW1pbmcYASABKAsyDi5mZWQudjEuVGltaW5nIhkKB0RlbGl2ZXISDgoGbWV0aG9kGAEgASgJIhoKCFdpdGhkcmF3Eg4KBnJlYXNvbhgBIAEoCSImCgRSYXRlEg0KBXNjb3JlGAEgASgNEg8KB2NvbW1lbnQYAiABKAkiJwoGSGFuZFVwEg8KB3RvX25vZGUYASABKAkSDAoEbm90ZRgCIAEoCSKVAQoEV2FybhINCgVsZXZlbBgBIAEoCRIWCg5sZWdhbF9icmVhY2hlZBgCIAEoCBIZChFwcm9taXNlZF9kZWFkbGluZRgDIAEoCRIWCg5sZWdhbF9kZWFkbGluZRgEIAEoCRIZChF3b3JraW5nX2RheXNfbGVmdBgFIAEoERIYChBjYWxlbmRhcl92ZXJzaW9uGAYgASgNIl0KFkFja25vd2xlZGdlU3VwZXJ2aXNpb24SEQoJdGlja2V0X2lkGAEgASgJEg4KBmlzc3VlchgCIAEoCRIOCgZyZWFzb24YAyABKAkSEAoIZHVlX2RhdGUYBCABKAkiNgoRQW5zd2VyU3VwZXJ2aXNpb24SEQoJdGlja2V0X2lkGAEgASgJEg4KBmFuc3dlchgCIAEoCSpuCgdDaGFubmVsEhcKE0NIQU5ORUxfVU5TUEVDSUZJRUQQABISCg5DSEFOTkVMX1dJTkRPVxABEhIKDkNIQU5ORUxfT05MSU5FEAISEgoOQ0hBTk5FTF9XRUNIQVQQAxIOCgpDSEFOTkVMX1FSEARiBnByb3RvMw", [file_google_protobuf_timestamp]);
 
 /**
  * Applicant as seen above the filing community: personal data masked (DESIGN §5).
@@ -331,6 +331,12 @@ export type CaseActionTaken = Message<"fed.v1.CaseActionTaken"> & {
      */
     value: AnswerSupervision;
     case: "answerSupervision";
+  } | {
+    /**
+     * @generated from field: fed.v1.Remeasure remeasure = 20;
+     */
+    value: Remeasure;
+    case: "remeasure";
   } | { case: undefined; value?: undefined };
 };
 
@@ -620,6 +626,13 @@ export type Timing = Message<"fed.v1.Timing"> & {
    * @generated from field: uint32 calendar_version = 6;
    */
   calendarVersion: number;
+
+  /**
+   * Measured on a provisional calendar: a year the dates reach had no official arrangement yet.
+   *
+   * @generated from field: bool provisional = 7;
+   */
+  provisional: boolean;
 };
 
 /**
@@ -628,6 +641,26 @@ export type Timing = Message<"fed.v1.Timing"> & {
  */
 export const TimingSchema: GenMessage<Timing> = /*@__PURE__*/
   messageDesc(file_fed_v1_case, 16);
+
+/**
+ * 重新计量: a decision measured on a provisional calendar, measured again by the node handling the case
+ * once the official arrangement changed the answer. The system acts: no officer.
+ *
+ * @generated from message fed.v1.Remeasure
+ */
+export type Remeasure = Message<"fed.v1.Remeasure"> & {
+  /**
+   * @generated from field: fed.v1.Timing timing = 1;
+   */
+  timing?: Timing | undefined;
+};
+
+/**
+ * Describes the message fed.v1.Remeasure.
+ * Use `create(RemeasureSchema)` to create a new message.
+ */
+export const RemeasureSchema: GenMessage<Remeasure> = /*@__PURE__*/
+  messageDesc(file_fed_v1_case, 17);
 
 /**
  * 送达.
@@ -648,7 +681,7 @@ export type Deliver = Message<"fed.v1.Deliver"> & {
  * Use `create(DeliverSchema)` to create a new message.
  */
 export const DeliverSchema: GenMessage<Deliver> = /*@__PURE__*/
-  messageDesc(file_fed_v1_case, 17);
+  messageDesc(file_fed_v1_case, 18);
 
 /**
  * 撤回 by the applicant.
@@ -667,7 +700,7 @@ export type Withdraw = Message<"fed.v1.Withdraw"> & {
  * Use `create(WithdrawSchema)` to create a new message.
  */
 export const WithdrawSchema: GenMessage<Withdraw> = /*@__PURE__*/
-  messageDesc(file_fed_v1_case, 18);
+  messageDesc(file_fed_v1_case, 19);
 
 /**
  * 好差评.
@@ -691,7 +724,7 @@ export type Rate = Message<"fed.v1.Rate"> & {
  * Use `create(RateSchema)` to create a new message.
  */
 export const RateSchema: GenMessage<Rate> = /*@__PURE__*/
-  messageDesc(file_fed_v1_case, 19);
+  messageDesc(file_fed_v1_case, 20);
 
 /**
  * 社区受理、区级审批: the case moves to the parent node, which alone may change it from then on.
@@ -715,7 +748,7 @@ export type HandUp = Message<"fed.v1.HandUp"> & {
  * Use `create(HandUpSchema)` to create a new message.
  */
 export const HandUpSchema: GenMessage<HandUp> = /*@__PURE__*/
-  messageDesc(file_fed_v1_case, 20);
+  messageDesc(file_fed_v1_case, 21);
 
 /**
  * 预警: the warning clock of the node handling the case saw its state change — a new level (green,
@@ -769,7 +802,7 @@ export type Warn = Message<"fed.v1.Warn"> & {
  * Use `create(WarnSchema)` to create a new message.
  */
 export const WarnSchema: GenMessage<Warn> = /*@__PURE__*/
-  messageDesc(file_fed_v1_case, 21);
+  messageDesc(file_fed_v1_case, 22);
 
 /**
  * The handling node received a supervision ticket (督办): recorded by the system on delivery.
@@ -805,7 +838,7 @@ export type AcknowledgeSupervision = Message<"fed.v1.AcknowledgeSupervision"> & 
  * Use `create(AcknowledgeSupervisionSchema)` to create a new message.
  */
 export const AcknowledgeSupervisionSchema: GenMessage<AcknowledgeSupervision> = /*@__PURE__*/
-  messageDesc(file_fed_v1_case, 22);
+  messageDesc(file_fed_v1_case, 23);
 
 /**
  * The handling node answers a supervision ticket.
@@ -829,7 +862,7 @@ export type AnswerSupervision = Message<"fed.v1.AnswerSupervision"> & {
  * Use `create(AnswerSupervisionSchema)` to create a new message.
  */
 export const AnswerSupervisionSchema: GenMessage<AnswerSupervision> = /*@__PURE__*/
-  messageDesc(file_fed_v1_case, 23);
+  messageDesc(file_fed_v1_case, 24);
 
 /**
  * @generated from enum fed.v1.Channel
