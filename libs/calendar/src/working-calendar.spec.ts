@@ -16,6 +16,8 @@ import { MAX_WORKING_DAYS, WorkingCalendar } from './working-calendar';
 //   2026  元旦 1–3 Jan (Thu–Sat), make-up Sun 4 Jan · 春节 15–23 Feb (Sun–Mon), make-up Sat 14 Feb,
 //         Sat 28 Feb · 清明 4–6 Apr (Sat–Mon) · 劳动 1–5 May (Fri–Tue), make-up Sat 9 May · 端午 19–21 Jun
 //         (Fri–Sun) · 中秋 25–27 Sep (Fri–Sun) · 国庆 1–7 Oct (Thu–Wed), make-up Sun 20 Sep, Sat 10 Oct
+//   2027  not published: provisional (the law alone, see provisional.spec.ts) up to 2036 by default.
+//         元旦 Fri 1 Jan (Sat 2, Sun 3 weekend) · 春节 Fri 5 – Mon 8 Feb, substitutes Tue 9, Wed 10 Feb
 
 const official = WorkingCalendar.from(officialCalendarSpec());
 
@@ -105,27 +107,64 @@ describe('WorkingCalendar (official 2024–2026 data)', () => {
       { from: '2026-02-15', days: 0, expected: '2026-02-15' }, // a holiday
       { from: '2026-02-14', days: 0, expected: '2026-02-14' }, // a make-up Saturday
       { from: '2027-03-01', days: 0, expected: '2027-03-01' }, // nothing is examined
+      { from: '2040-03-01', days: 0, expected: '2040-03-01' }, // … not even past the horizon
     ])('$from + $days working days → $expected', ({ from, days, expected }) => {
       expect(official.addWorkingDays(from, days)).toBe(expected);
     });
 
     it.each([
-      // Thu 31 Dec 2026 + 1: Fri 1 Jan 2027 must be examined, 2027 is not published.
-      { from: '2026-12-31', days: 1, year: 2027 },
+      // Thu 31 Dec 2026 + 1: Fri 1 Jan 2027 is 元旦, Sat 2 / Sun 3 the weekend → Mon 4 Jan 2027.
+      { from: '2026-12-31', days: 1, expected: '2027-01-04', provisional: [2027] },
+      // Wed 30 Dec 2026: Thu 31 Dec (1), Mon 4 Jan 2027 (2).
+      { from: '2026-12-30', days: 2, expected: '2027-01-04', provisional: [2027] },
+      // Fri 25 Dec 2026: Mon 28–Thu 31 Dec (1–4), Mon 4 Jan 2027 (5).
+      { from: '2026-12-25', days: 5, expected: '2027-01-04', provisional: [2027] },
+      // Wed 30 Dec 2026 + 1 stays in 2026: exact.
+      { from: '2026-12-30', days: 1, expected: '2026-12-31', provisional: [] },
+    ])(
+      '$from + $days working days → $expected, provisional in $provisional',
+      ({ from, days, expected, provisional }) => {
+        expect(official.addWorkingDays(from, days)).toBe(expected);
+        expect(official.provisionalYearsIn(from, expected)).toEqual(provisional);
+      },
+    );
+
+    it.each([
+      // Without a provisional horizon, Thu 31 Dec 2026 + 1: Fri 1 Jan 2027 must be examined, 2027 is
+      // not published.
+      { from: '2026-12-31', days: 1, year: 2027, horizon: 0 },
       // Wed 30 Dec 2026: Thu 31 Dec (1), then 1 Jan 2027 → gap.
-      { from: '2026-12-30', days: 2, year: 2027 },
+      { from: '2026-12-30', days: 2, year: 2027, horizon: 0 },
       // Fri 25 Dec 2026: Mon 28–Thu 31 Dec (1–4), then 2027 → gap.
-      { from: '2026-12-25', days: 5, year: 2027 },
-      // The maximum walk still stops at the first unknown day.
-      { from: '2026-06-01', days: MAX_WORKING_DAYS, year: 2027 },
-      // Fri 29 Dec 2023: Sat 30 Dec 2023 has to be examined, 2023 is not covered.
-      { from: '2023-12-29', days: 1, year: 2023 },
-    ])('$from + $days working days → CalendarGapError for $year', ({ from, days, year }) => {
-      const act = () => official.addWorkingDays(from, days);
-      expect(act).toThrow(CalendarGapError);
-      expect(act).toThrow(`working-day calendar has no official arrangement for ${year}`);
-      expect(catchError(act)).toMatchObject({ name: 'CalendarGapError', year });
-    });
+      { from: '2026-12-25', days: 5, year: 2027, horizon: 0 },
+      // The maximum walk (3660 working days, about 14 years) stops at the first unknown day: 2027
+      // without a horizon, 2037 past the default one.
+      { from: '2026-06-01', days: MAX_WORKING_DAYS, year: 2027, horizon: 0 },
+      { from: '2026-06-01', days: MAX_WORKING_DAYS, year: 2037, horizon: undefined },
+      // Wed 31 Dec 2036 + 1: Thu 1 Jan 2037 lies past the default horizon.
+      { from: '2036-12-31', days: 1, year: 2037, horizon: undefined },
+      // Fri 29 Dec 2023: Sat 30 Dec 2023 has to be examined, 2023 is before the first official year.
+      { from: '2023-12-29', days: 1, year: 2023, horizon: undefined },
+      { from: '2023-12-29', days: 1, year: 2023, horizon: 0 },
+    ])(
+      '$from + $days working days → CalendarGapError for $year (horizon $horizon)',
+      ({ from, days, year, horizon }) => {
+        const cal =
+          horizon === undefined
+            ? official
+            : WorkingCalendar.from(officialCalendarSpec(), [], { provisionalYears: horizon });
+        const act = () => cal.addWorkingDays(from, days);
+        expect(act).toThrow(CalendarGapError);
+        expect(act).toThrow(
+          year < 2024
+            ? `working-day calendar does not reach back to ${year}`
+            : `working-day calendar has no arrangement for ${year}, official or provisional`,
+        );
+        // lastYear: the last official year without a horizon, 2026 + 10 with the default one.
+        const lastYear = horizon === 0 ? 2026 : 2036;
+        expect(catchError(act)).toMatchObject({ name: 'CalendarGapError', year, lastYear });
+      },
+    );
 
     it.each([
       { days: -1 },
@@ -195,22 +234,43 @@ describe('WorkingCalendar (official 2024–2026 data)', () => {
       { from: '2026-02-13', to: '2026-02-13', expected: 0 },
       { from: '2026-02-28', to: '2026-02-13', expected: 0 },
       { from: '2030-01-01', to: '2029-01-01', expected: 0 },
+      { from: '2040-01-01', to: '2039-01-01', expected: 0 },
+      // --- Into provisional 2027 ---
+      // Dec 2026 after Tue 1: 22 weekdays (2–4, 7–11, 14–18, 21–25, 28–31: 3 + 5 + 5 + 5 + 4); Jan 2027:
+      // 21 weekdays (Fri 1 … Fri 29) − Fri 1 元旦 = 20 → 42.
+      { from: '2026-12-01', to: '2027-01-31', expected: 42 },
+      // (31 Dec 2026, 1 Jan 2027]: only 元旦.
+      { from: '2026-12-31', to: '2027-01-01', expected: 0 },
     ])('($from, $to] → $expected', ({ from, to, expected }) => {
       expect(official.countWorkingDays(from, to)).toBe(expected);
     });
 
+    const strict = WorkingCalendar.from(officialCalendarSpec(), [], { provisionalYears: 0 });
     it.each([
-      { from: '2026-12-01', to: '2027-01-31', year: 2027 },
-      { from: '2026-12-31', to: '2027-01-01', year: 2027 },
-      { from: '2023-12-01', to: '2024-01-31', year: 2023 },
-      { from: '2020-01-01', to: '2030-01-01', year: 2020 },
-    ])('($from, $to] → CalendarGapError for $year', ({ from, to, year }) => {
-      expect(catchError(() => official.countWorkingDays(from, to))).toMatchObject({
-        name: 'CalendarGapError',
-        year,
-        message: `working-day calendar has no official arrangement for ${year} (covered years: 2024, 2025, 2026)`,
-      });
-    });
+      // Without a horizon, 2027 is refused as before.
+      { cal: strict, from: '2026-12-01', to: '2027-01-31', year: 2027, lastYear: 2026 },
+      { cal: strict, from: '2026-12-31', to: '2027-01-01', year: 2027, lastYear: 2026 },
+      // Past the default horizon.
+      { cal: official, from: '2036-12-01', to: '2037-01-31', year: 2037, lastYear: 2036 },
+      // Before the first official year, with or without a horizon.
+      { cal: official, from: '2023-12-01', to: '2024-01-31', year: 2023, lastYear: 2036 },
+      { cal: strict, from: '2023-12-01', to: '2024-01-31', year: 2023, lastYear: 2026 },
+      { cal: official, from: '2020-01-01', to: '2030-01-01', year: 2020, lastYear: 2036 },
+    ])(
+      '($from, $to] → CalendarGapError for $year (range up to $lastYear)',
+      ({ cal, from, to, year, lastYear }) => {
+        const known = `official years: 2024, 2025, 2026${lastYear > 2026 ? `; provisional up to ${lastYear}` : ''}`;
+        expect(catchError(() => cal.countWorkingDays(from, to))).toMatchObject({
+          name: 'CalendarGapError',
+          year,
+          lastYear,
+          message:
+            year < 2024
+              ? `working-day calendar does not reach back to ${year} (${known})`
+              : `working-day calendar has no arrangement for ${year}, official or provisional (${known})`,
+        });
+      },
+    );
 
     it('agrees with addWorkingDays', () => {
       // addWorkingDays(f, n) is a working day with exactly n working days in (f, result].
@@ -259,14 +319,29 @@ describe('WorkingCalendar (official 2024–2026 data)', () => {
       expect(official.isWorkingDay(expected.date)).toBe(expected.working);
     });
 
+    it.each<DayKind>([
+      // Mon 4 Jan 2027: a provisional working day (元旦 Fri 1, weekend 2–3).
+      { date: '2027-01-04', working: true, reason: 'weekday', provisional: true },
+      { date: '2027-01-01', working: false, reason: 'holiday', name: '元旦', provisional: true },
+      { date: '2036-12-31', working: true, reason: 'weekday', provisional: true }, // Wed, end of the horizon
+    ])('$date → $reason (provisional)', (expected) => {
+      expect(official.dayKind(expected.date)).toStrictEqual(expected);
+      expect(official.isWorkingDay(expected.date)).toBe(expected.working);
+    });
+
     it.each([
-      { date: '2027-01-04', year: 2027 },
-      { date: '2023-12-29', year: 2023 },
-      { date: '1970-01-01', year: 1970 },
-      { date: '9999-12-31', year: 9999 },
-    ])('$date → CalendarGapError for $year', ({ date, year }) => {
-      expect(catchError(() => official.dayKind(date))).toMatchObject({ name: 'CalendarGapError', year });
-      expect(catchError(() => official.isWorkingDay(date))).toBeInstanceOf(CalendarGapError);
+      { date: '2027-01-04', year: 2027, cal: 'strict' },
+      { date: '2037-01-01', year: 2037, cal: 'default' },
+      { date: '2023-12-29', year: 2023, cal: 'default' },
+      { date: '1970-01-01', year: 1970, cal: 'default' },
+      { date: '9999-12-31', year: 9999, cal: 'default' },
+    ])('$date → CalendarGapError for $year ($cal horizon)', ({ date, year, cal }) => {
+      const c =
+        cal === 'strict'
+          ? WorkingCalendar.from(officialCalendarSpec(), [], { provisionalYears: 0 })
+          : official;
+      expect(catchError(() => c.dayKind(date))).toMatchObject({ name: 'CalendarGapError', year });
+      expect(catchError(() => c.isWorkingDay(date))).toBeInstanceOf(CalendarGapError);
     });
 
     it('matches a naive reading of the raw JSON on every day of 2024–2026', () => {
@@ -349,10 +424,28 @@ describe('WorkingCalendar (official 2024–2026 data)', () => {
       expect(official.nonWorkingDays(from, to)).toStrictEqual(expected);
     });
 
-    it('refuses a range reaching into 2027', () => {
-      expect(catchError(() => official.nonWorkingDays('2026-12-20', '2027-01-10'))).toMatchObject({
+    it('explains a range reaching into 2027, flagging the provisional days', () => {
+      // Sat 26 / Sun 27 Dec 2026 weekend; Fri 1 Jan 2027 元旦; Sat 2 / Sun 3, Sat 9 / Sun 10 Jan weekend.
+      expect(official.nonWorkingDays('2026-12-20', '2027-01-10')).toStrictEqual([
+        weekend('2026-12-26'),
+        weekend('2026-12-27'),
+        { ...holiday('2027-01-01', '元旦'), provisional: true },
+        { ...weekend('2027-01-02'), provisional: true },
+        { ...weekend('2027-01-03'), provisional: true },
+        { ...weekend('2027-01-09'), provisional: true },
+        { ...weekend('2027-01-10'), provisional: true },
+      ]);
+    });
+
+    it('refuses a range reaching into 2027 without a horizon, and into 2037 past it', () => {
+      const strict = WorkingCalendar.from(officialCalendarSpec(), [], { provisionalYears: 0 });
+      expect(catchError(() => strict.nonWorkingDays('2026-12-20', '2027-01-10'))).toMatchObject({
         name: 'CalendarGapError',
         year: 2027,
+      });
+      expect(catchError(() => official.nonWorkingDays('2036-12-20', '2037-01-10'))).toMatchObject({
+        name: 'CalendarGapError',
+        year: 2037,
       });
     });
   });
@@ -360,6 +453,8 @@ describe('WorkingCalendar (official 2024–2026 data)', () => {
   describe('getters', () => {
     it('exposes years, version and coverage', () => {
       expect(official.years).toEqual([2024, 2025, 2026]);
+      expect(official.provisionalYears).toEqual([2027, 2028, 2029, 2030, 2031, 2032, 2033, 2034, 2035, 2036]);
+      expect(official.range).toEqual({ first: 2024, last: 2036 });
       expect(official.version).toBe(1);
       expect(official.overrides).toEqual([]);
       expect(official.spec.notices['2026']).toContain('国务院办公厅关于2026年部分节假日安排的通知');
@@ -398,8 +493,10 @@ describe('WorkingCalendar with local overrides', () => {
     { date: '2026-02-23', kind: 'working-day', reason: '窗口值班（示例）' },
     // Sat 28 Feb 2026 is an official make-up day; the district takes it off.
     { date: '2026-02-28', kind: 'day-off', reason: '补休（示例）' },
-    // 2027 is not covered: the override is kept but does not make 2027 usable.
+    // 2027 is provisional: the override applies there too (Wed 3 Mar 2027).
     { date: '2027-03-03', kind: 'day-off', reason: '地方节日（示例）' },
+    // 2037 is past the horizon: the override is kept but does not make 2037 usable.
+    { date: '2037-03-03', kind: 'day-off', reason: '地方节日（示例）' },
   ];
   const local = WorkingCalendar.from(officialCalendarSpec(), overrides);
 
@@ -452,11 +549,24 @@ describe('WorkingCalendar with local overrides', () => {
     ]);
   });
 
-  it('keeps overrides in uncovered years but still refuses those years', () => {
-    expect(local.overrides).toHaveLength(5);
-    expect(catchError(() => local.dayKind('2027-03-03'))).toMatchObject({
+  it('applies overrides in provisional years', () => {
+    expect(local.dayKind('2027-03-03')).toStrictEqual({
+      date: '2027-03-03',
+      working: false,
+      reason: 'local-day-off',
+      name: '地方节日（示例）',
+      provisional: true,
+    });
+    // Tue 2 Mar 2027 + 1: Wed 3 off locally → Thu 4 Mar (provisionally Wed 3 Mar).
+    expect(local.addWorkingDays('2027-03-02', 1)).toBe('2027-03-04');
+    expect(official.addWorkingDays('2027-03-02', 1)).toBe('2027-03-03');
+  });
+
+  it('keeps overrides past the horizon but still refuses those years', () => {
+    expect(local.overrides).toHaveLength(6);
+    expect(catchError(() => local.dayKind('2037-03-03'))).toMatchObject({
       name: 'CalendarGapError',
-      year: 2027,
+      year: 2037,
     });
   });
 

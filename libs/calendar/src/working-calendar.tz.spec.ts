@@ -1,7 +1,15 @@
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 import { transformFileSync } from '@swc/core';
 
@@ -15,6 +23,7 @@ const QUESTIONS = `
   const cal = c.WorkingCalendar.from(c.officialCalendarSpec(), [
     { date: '2026-03-04', kind: 'day-off', reason: 'local' },
   ]);
+  const strict = c.WorkingCalendar.from(c.officialCalendarSpec(), [], { provisionalYears: 0 });
   const attempt = (fn) => {
     try {
       return fn();
@@ -46,7 +55,22 @@ const QUESTIONS = `
     ],
     kinds: ['2026-02-14', '2026-02-21', '2026-03-04', '2026-03-08', '2025-10-08'].map((d) => cal.dayKind(d)),
     nonWorking: cal.nonWorkingDays('2025-12-30', '2026-01-05'),
-    gap: attempt(() => cal.addWorkingDays('2026-12-31', 1)),
+    provisional: {
+      add: [
+        ['2026-12-31', 1],
+        ['2027-02-04', 1],
+        ['2027-09-30', 1],
+        ['2028-09-29', 1],
+      ].map(([from, days]) => cal.addWorkingDays(from, days)),
+      count: cal.countWorkingDays('2026-12-31', '2027-12-31'),
+      kinds: ['2027-01-01', '2027-02-06', '2027-02-10', '2027-02-13'].map((d) => cal.dayKind(d)),
+      years: cal.provisionalYearsIn('2026-12-31', '2027-01-04'),
+      range: cal.range,
+      statutory: [2027, 2028, 2036].map((y) => c.statutoryHolidays(y).map((h) => h.date + ' ' + h.name)),
+    },
+    gap: attempt(() => strict.addWorkingDays('2026-12-31', 1)),
+    pastHorizon: attempt(() => cal.addWorkingDays('2036-12-31', 1)),
+    beforeFirstYear: attempt(() => cal.addWorkingDays('2023-12-29', 1)),
   };
 `;
 
@@ -54,7 +78,8 @@ const QUESTIONS = `
 const ask = new Function('c', 'now', QUESTIONS) as (c: typeof calendar, now: Date) => unknown;
 
 const NOW = '2026-01-01T16:30:00Z';
-const tzs = ['UTC', 'Asia/Shanghai', 'America/New_York'];
+// Besides Shanghai and New York, the extremes: UTC+14 and UTC−11 (lunar dates must not shift a day).
+const tzs = ['UTC', 'Asia/Shanghai', 'America/New_York', 'Pacific/Kiritimati', 'Pacific/Pago_Pago'];
 
 describe('answers do not depend on the process time zone', () => {
   let dir: string;
@@ -75,6 +100,8 @@ describe('answers do not depend on the process time zone', () => {
     }
     const data = join(__dirname, '..', 'data');
     for (const file of readdirSync(data)) copyFileSync(join(data, file), join(dir, 'data', file));
+    // The library's npm dependencies (lunar-javascript) resolve from the tree's node_modules.
+    symlinkSync(dirname(dirname(require.resolve('lunar-javascript'))), join(dir, 'node_modules'), 'junction');
   });
 
   afterAll(() => {
@@ -99,7 +126,15 @@ describe('answers do not depend on the process time zone', () => {
     const out = JSON.parse(result.stdout) as { localHour: number; answers: unknown };
 
     // Sanity check that the child really runs in the requested zone (16:00Z in February).
-    expect(out.localHour).toBe({ UTC: 16, 'Asia/Shanghai': 0, 'America/New_York': 11 }[tz]);
+    expect(out.localHour).toBe(
+      {
+        UTC: 16,
+        'Asia/Shanghai': 0,
+        'America/New_York': 11,
+        'Pacific/Kiritimati': 6,
+        'Pacific/Pago_Pago': 5,
+      }[tz],
+    );
     expect(out.answers).toStrictEqual(expected);
   });
 
@@ -128,9 +163,95 @@ describe('answers do not depend on the process time zone', () => {
         { date: '2026-01-02', reason: 'holiday', name: '元旦' },
         { date: '2026-01-03', reason: 'holiday', name: '元旦' },
       ],
+      // Provisional 2027 (see provisional.spec.ts): Thu 31 Dec 2026 + 1 → Mon 4 Jan 2027 (元旦 Fri 1, weekend
+      // 2–3); Thu 4 Feb + 1 → Thu 11 Feb (春节 Fri 5–Mon 8, substitutes Tue 9, Wed 10); Thu 30 Sep + 1 → Wed 6
+      // Oct (国庆 Fri 1–Sun 3, substitutes Mon 4, Tue 5); Fri 29 Sep 2028 + 1 → Thu 5 Oct (Sun 1–Tue 3 国庆
+      // with 中秋 on Tue 3, substitute Wed 4). Whole 2027: 261 weekdays − 13 weekdays off = 248.
+      provisional: {
+        add: ['2027-01-04', '2027-02-11', '2027-10-06', '2028-10-05'],
+        count: 248,
+        kinds: [
+          { date: '2027-01-01', working: false, reason: 'holiday', name: '元旦', provisional: true },
+          { date: '2027-02-06', working: false, reason: 'holiday', name: '春节', provisional: true },
+          { date: '2027-02-10', working: false, reason: 'holiday', name: '春节(补假)', provisional: true },
+          { date: '2027-02-13', working: false, reason: 'weekend', provisional: true },
+        ],
+        years: [2027],
+        range: { first: 2024, last: 2036 },
+        statutory: [
+          [
+            '2027-01-01 元旦',
+            '2027-02-05 春节',
+            '2027-02-06 春节',
+            '2027-02-07 春节',
+            '2027-02-08 春节',
+            '2027-02-09 春节(补假)',
+            '2027-02-10 春节(补假)',
+            '2027-04-05 清明节',
+            '2027-05-01 劳动节',
+            '2027-05-02 劳动节',
+            '2027-05-03 劳动节(补假)',
+            '2027-05-04 劳动节(补假)',
+            '2027-06-09 端午节',
+            '2027-09-15 中秋节',
+            '2027-10-01 国庆节',
+            '2027-10-02 国庆节',
+            '2027-10-03 国庆节',
+            '2027-10-04 国庆节(补假)',
+            '2027-10-05 国庆节(补假)',
+          ],
+          [
+            '2028-01-01 元旦',
+            '2028-01-03 元旦(补假)',
+            '2028-01-25 春节',
+            '2028-01-26 春节',
+            '2028-01-27 春节',
+            '2028-01-28 春节',
+            '2028-04-04 清明节',
+            '2028-05-01 劳动节',
+            '2028-05-02 劳动节',
+            '2028-05-28 端午节',
+            '2028-05-29 端午节(补假)',
+            '2028-10-01 国庆节',
+            '2028-10-02 国庆节',
+            '2028-10-03 中秋节',
+            '2028-10-04 国庆节(补假)',
+          ],
+          // 2036: 除夕 Sun 27 Jan → Thu 31 Jan; 中秋 Sat 4 Oct → Mon 6 Oct.
+          [
+            '2036-01-01 元旦',
+            '2036-01-27 春节',
+            '2036-01-28 春节',
+            '2036-01-29 春节',
+            '2036-01-30 春节',
+            '2036-01-31 春节(补假)',
+            '2036-04-04 清明节',
+            '2036-05-01 劳动节',
+            '2036-05-02 劳动节',
+            '2036-05-30 端午节',
+            '2036-10-01 国庆节',
+            '2036-10-02 国庆节',
+            '2036-10-03 国庆节',
+            '2036-10-04 中秋节',
+            '2036-10-06 中秋节(补假)',
+          ],
+        ],
+      },
+      // Without a horizon 2027 is refused; with the default one, 2037 and 2023 are.
       gap: {
         error: 'CalendarGapError',
-        message: expect.stringContaining('no official arrangement for 2027') as string,
+        message:
+          'working-day calendar has no arrangement for 2027, official or provisional (official years: 2024, 2025, 2026)',
+      },
+      pastHorizon: {
+        error: 'CalendarGapError',
+        message:
+          'working-day calendar has no arrangement for 2037, official or provisional (official years: 2024, 2025, 2026; provisional up to 2036)',
+      },
+      beforeFirstYear: {
+        error: 'CalendarGapError',
+        message:
+          'working-day calendar does not reach back to 2023 (official years: 2024, 2025, 2026; provisional up to 2036)',
       },
     });
   });

@@ -13,9 +13,13 @@ import { caseDeadlines, ExcludedDay } from './deadline';
 //   2026  元旦 1–3 Jan (Thu–Sat), make-up Sun 4 Jan · 春节 15–23 Feb (Sun–Mon), make-up Sat 14 Feb,
 //         Sat 28 Feb · 清明 4–6 Apr (Sat–Mon) · 中秋 25–27 Sep (Fri–Sun) · 国庆 1–7 Oct (Thu–Wed),
 //         make-up Sun 20 Sep, Sat 10 Oct · 2027 is not published.
+//   2027  provisional (the law alone, libs/calendar/src/provisional.spec.ts): 元旦 Fri 1 Jan (Sat 2, Sun 3
+//         weekend) · 春节 Fri 5 (除夕) – Mon 8 Feb, substitutes Tue 9, Wed 10 Feb · no make-up working day.
 // Instants are UTC; Shanghai is UTC+8, so 02:00Z is 10:00 in Shanghai and 16:00Z is next midnight.
 
 const official = WorkingCalendar.from(officialCalendarSpec());
+/** Without a provisional horizon: the official years only, as before provisional years existed. */
+const strict = WorkingCalendar.from(officialCalendarSpec(), [], { provisionalYears: 0 });
 
 function pause(kind: CasePause['kind'], from: string, to: string | null): CasePause {
   return { kind, from, to, reason: `${kind} (test)` };
@@ -115,7 +119,9 @@ describe('caseDeadlines: promised and legal deadlines across holidays (official 
       asOf: ANY_AS_OF,
       calendarVersion: 1,
       localOverrides: 0,
+      provisionalYears: [],
     });
+    expect([d!.promised.provisional, d!.legal.provisional]).toEqual([false, false]);
   });
 
   it('is null for a case that has not been accepted', () => {
@@ -442,48 +448,302 @@ describe('caseDeadlines: stopped clock (补正, 特别程序, 挂起)', () => {
   });
 });
 
-describe('caseDeadlines: beyond the published calendar', () => {
-  it.each([
-    // Mon 14 Dec 2026, +5/+20: promised Mon 21 Dec would be fine, but the legal walk passes
-    // 15–18 (4), 21–25 (9), 28–31 Dec (13) and reaches 1 Jan 2027.
+describe('caseDeadlines: the turn of the year into provisional 2027', () => {
+  it.each<{
+    name: string;
+    at: string;
+    promisedDays: number;
+    legalDays: number;
+    pauses?: CasePause[];
+    asOf?: string;
+    on: string;
+    promised: [date: string, provisional: boolean, paused?: number];
+    legal: [date: string, provisional: boolean, paused?: number];
+    stopped?: boolean;
+  }>([
     {
+      // Tue 8 Dec 2026, +5: Wed 9 (1), Thu 10 (2), Fri 11 (3), Mon 14 (4), Tue 15 Dec (5) — exact.
+      // +20: 16–18 (8), 21–25 (13), 28–31 (17), Fri 1 Jan 2027 元旦, Sat 2 / Sun 3 weekend, Mon 4 (18),
+      // Tue 5 (19), Wed 6 Jan 2027 (20) — provisional.
+      name: 'a 5-day item accepted 8 Dec 2026: exact promised, provisional legal',
+      at: '2026-12-08T02:00:00Z',
+      promisedDays: 5,
+      legalDays: 20,
+      on: '2026-12-08',
+      promised: ['2026-12-15', false],
+      legal: ['2027-01-06', true],
+    },
+    {
+      // Mon 14 Dec 2026, +5: 15–18 (4), Mon 21 Dec (5) — exact. +20: 22–25 (9), 28–31 (13), 元旦 and the
+      // weekend, 4–8 Jan (18), Mon 11 (19), Tue 12 Jan 2027 (20).
       name: 'a legal limit reaching 2027',
       at: '2026-12-14T02:00:00Z',
       promisedDays: 5,
       legalDays: 20,
-      pauses: [],
+      on: '2026-12-14',
+      promised: ['2026-12-21', false],
+      legal: ['2027-01-12', true],
     },
-    // Thu 31 Dec 2026, +1: Fri 1 Jan 2027 must be examined.
     {
-      name: 'a case accepted on 31 Dec 2026',
+      // Thu 31 Dec 2026, +1: Fri 1 Jan 元旦, Sat 2 / Sun 3 → Mon 4 Jan 2027 (1).
+      name: 'a case accepted on 31 Dec 2026, +1/+1',
       at: '2026-12-31T02:00:00Z',
       promisedDays: 1,
       legalDays: 1,
-      pauses: [],
+      on: '2026-12-31',
+      promised: ['2027-01-04', true],
+      legal: ['2027-01-04', true],
     },
-    // Mon 14 Dec 2026, +10/+13 ends Mon 28 Dec / Thu 31 Dec; 补正 Mon 21 → Tue 22 (p=1) pushes legal
-    // to the 14th working day: 1 Jan 2027.
     {
+      // Thu 31 Dec 2026, +5: Mon 4–Fri 8 Jan (5). +20: 11–15 (10), 18–22 (15), Mon 25–Fri 29 Jan 2027 (20).
+      name: 'a case accepted on 31 Dec 2026, +5/+20',
+      at: '2026-12-31T02:00:00Z',
+      promisedDays: 5,
+      legalDays: 20,
+      on: '2026-12-31',
+      promised: ['2027-01-08', true],
+      legal: ['2027-01-29', true],
+    },
+    {
+      // 23:30 Thu 31 Dec 2026 in Shanghai (15:30Z): still the 31st, as above.
+      name: 'late on 31 Dec 2026 in Shanghai',
+      at: '2026-12-31T15:30:00Z',
+      promisedDays: 1,
+      legalDays: 1,
+      on: '2026-12-31',
+      promised: ['2027-01-04', true],
+      legal: ['2027-01-04', true],
+    },
+    {
+      // 00:30 Fri 1 Jan 2027 in Shanghai (16:30Z Thu 31 Dec): accepted on 元旦, not counted; Mon 4 (1).
+      name: 'just after midnight on 1 Jan 2027 in Shanghai',
+      at: '2026-12-31T16:30:00Z',
+      promisedDays: 1,
+      legalDays: 2,
+      on: '2027-01-01',
+      promised: ['2027-01-04', true],
+      legal: ['2027-01-05', true],
+    },
+    {
+      // Mon 14 Dec 2026, +10/+13 ends Mon 28 Dec / Thu 31 Dec; 补正 Mon 21 → Tue 22 (p=1): promised Tue 29
+      // Dec (exact), legal the 14th working day: Mon 4 Jan 2027 (provisional).
       name: 'a pause pushing the legal limit into 2027',
       at: '2026-12-14T02:00:00Z',
       promisedDays: 10,
       legalDays: 13,
       pauses: [pause('supplement', '2026-12-21T02:00:00Z', '2026-12-22T02:00:00Z')],
+      on: '2026-12-14',
+      promised: ['2026-12-29', false, 1],
+      legal: ['2027-01-04', true, 1],
     },
-  ])('$name throws CalendarGapError (2027)', ({ at, promisedDays, legalDays, pauses }) => {
-    let thrown: unknown;
-    try {
-      caseDeadlines(acceptedCase(at, promisedDays, legalDays, pauses), official, '2026-12-31');
-    } catch (error) {
-      thrown = error;
-    }
-    expect(thrown).toBeInstanceOf(CalendarGapError);
-    expect(thrown).toMatchObject({ name: 'CalendarGapError', year: 2027 });
+    {
+      // Mon 14 Dec 2026, +10/+20: promised Mon 28 Dec, legal Tue 12 Jan (see above). 补正 open since Wed 30
+      // Dec, asOf Tue 5 Jan 2027: stops Thu 31 Dec, Mon 4, Tue 5 Jan (元旦 is no working day) → p=3, all
+      // after Mon 28 Dec: promised unmoved (exact); legal Fri 15 Jan 2027.
+      name: 'an open pause across the new year',
+      at: '2026-12-14T02:00:00Z',
+      promisedDays: 10,
+      legalDays: 20,
+      pauses: [pause('supplement', '2026-12-30T02:00:00Z', null)],
+      asOf: '2027-01-05',
+      on: '2026-12-14',
+      promised: ['2026-12-28', false, 0],
+      legal: ['2027-01-15', true, 3],
+      stopped: true,
+    },
+    {
+      // Thu 4 Feb 2027, the working day before Spring Festival: 除夕 Fri 5 – Mon 8 Feb, substitutes Tue 9,
+      // Wed 10 → Thu 11 (1), Fri 12 (2), Mon 15–Wed 17 Feb (5). +20: Thu 18 (6), Fri 19 (7), 22–26 (12),
+      // Mar 1–5 (17), Mon 8 (18), Tue 9 (19), Wed 10 Mar 2027 (20).
+      name: 'the working day before Spring Festival 2027',
+      at: '2027-02-04T02:00:00Z',
+      promisedDays: 5,
+      legalDays: 20,
+      on: '2027-02-04',
+      promised: ['2027-02-17', true],
+      legal: ['2027-03-10', true],
+    },
+    {
+      // 00:30 Thu 4 Feb 2027 in Shanghai (16:30Z Wed 3 Feb): accepted Thursday, +1 → Thu 11 Feb (read as
+      // Wed 3 Feb, it would be Thu 4 Feb).
+      name: 'just after midnight before Spring Festival 2027',
+      at: '2027-02-03T16:30:00Z',
+      promisedDays: 1,
+      legalDays: 2,
+      on: '2027-02-04',
+      promised: ['2027-02-11', true],
+      legal: ['2027-02-12', true],
+    },
+    {
+      // Sat 10 Oct 2026, an official make-up working day (国庆), not counted as the acceptance day:
+      // Mon 12 Oct (1).
+      name: 'a case accepted on a make-up Saturday, +1/+1',
+      at: '2026-10-10T02:00:00Z',
+      promisedDays: 1,
+      legalDays: 1,
+      on: '2026-10-10',
+      promised: ['2026-10-12', false],
+      legal: ['2026-10-12', false],
+    },
+    {
+      // Sat 10 Oct 2026, +20: Oct 12–16 (5), 19–23 (10), 26–30 (15), Nov 2–6 (20) → Fri 6 Nov (exact).
+      // +60: Nov 9–13 (25), 16–20 (30), 23–27 (35), Nov 30–Dec 4 (40), 7–11 (45), 14–18 (50), 21–25 (55),
+      // 28–31 Dec (59), 元旦 and the weekend, Mon 4 Jan 2027 (60) — provisional.
+      name: 'a case accepted on a make-up Saturday, +20/+60',
+      at: '2026-10-10T02:00:00Z',
+      promisedDays: 20,
+      legalDays: 60,
+      on: '2026-10-10',
+      promised: ['2026-11-06', false],
+      legal: ['2027-01-04', true],
+    },
+    {
+      // Mon 14 Dec 2026, +10/+13 without a pause: Mon 28 Dec / Thu 31 Dec 2026 — exact, just before 2027.
+      name: 'just before the turn of the year',
+      at: '2026-12-14T02:00:00Z',
+      promisedDays: 10,
+      legalDays: 13,
+      on: '2026-12-14',
+      promised: ['2026-12-28', false],
+      legal: ['2026-12-31', false],
+    },
+    {
+      // Thu 31 Dec 2026, 0/0: nothing after the acceptance day is counted, so nothing is provisional.
+      name: 'an instant item on 31 Dec 2026',
+      at: '2026-12-31T02:00:00Z',
+      promisedDays: 0,
+      legalDays: 0,
+      on: '2026-12-31',
+      promised: ['2026-12-31', false],
+      legal: ['2026-12-31', false],
+    },
+  ])(
+    '$name',
+    ({
+      at,
+      promisedDays,
+      legalDays,
+      pauses = [],
+      asOf = '2026-12-31',
+      on,
+      promised,
+      legal,
+      stopped = false,
+    }) => {
+      const d = caseDeadlines(acceptedCase(at, promisedDays, legalDays, pauses), official, asOf);
+      expect(d).toMatchObject({
+        acceptedOn: on,
+        promised: {
+          limitDays: promisedDays,
+          date: promised[0],
+          provisional: promised[1],
+          pausedWorkingDays: promised[2] ?? 0,
+        },
+        legal: {
+          limitDays: legalDays,
+          date: legal[0],
+          provisional: legal[1],
+          pausedWorkingDays: legal[2] ?? 0,
+        },
+        clockStopped: stopped,
+        asOf,
+        calendarVersion: 1,
+        provisionalYears: promised[1] || legal[1] ? [2027] : [],
+      });
+      // Without a provisional horizon, every case that reaches 2027 is refused as before.
+      const act = () => caseDeadlines(acceptedCase(at, promisedDays, legalDays, pauses), strict, asOf);
+      if (promised[1] || legal[1]) {
+        expect(catchError(act)).toBeInstanceOf(CalendarGapError);
+        expect(catchError(act)).toMatchObject({ name: 'CalendarGapError', year: 2027, lastYear: 2026 });
+      } else {
+        expect(act()).toStrictEqual(d);
+      }
+    },
+  );
+
+  it('explains a provisional deadline day by day, flagging the 2027 days', () => {
+    // Tue 8 Dec 2026, +5/+20 (see the table): the promised list has only 2026 weekends; the legal one adds
+    // 元旦 and the weekend of 2–3 Jan 2027, each flagged provisional.
+    const d = caseDeadlines(acceptedCase('2026-12-08T02:00:00Z', 5, 20), official, '2026-12-08');
+    expect(d!.promised.excludedDays).toStrictEqual([
+      { date: '2026-12-12', working: false, reason: 'weekend' },
+      { date: '2026-12-13', working: false, reason: 'weekend' },
+    ]);
+    expect(d!.legal.excludedDays).toStrictEqual([
+      { date: '2026-12-12', working: false, reason: 'weekend' },
+      { date: '2026-12-13', working: false, reason: 'weekend' },
+      { date: '2026-12-19', working: false, reason: 'weekend' },
+      { date: '2026-12-20', working: false, reason: 'weekend' },
+      { date: '2026-12-26', working: false, reason: 'weekend' },
+      { date: '2026-12-27', working: false, reason: 'weekend' },
+      { date: '2027-01-01', working: false, reason: 'holiday', name: '元旦', provisional: true },
+      { date: '2027-01-02', working: false, reason: 'weekend', provisional: true },
+      { date: '2027-01-03', working: false, reason: 'weekend', provisional: true },
+    ]);
+    expect(d!.provisionalYears).toEqual([2027]);
   });
 
-  it('does not throw just before the gap', () => {
-    // Mon 14 Dec 2026, +10/+13 without the pause: Mon 28 Dec / Thu 31 Dec 2026.
-    const d = caseDeadlines(acceptedCase('2026-12-14T02:00:00Z', 10, 13), official, '2026-12-31');
-    expect(d).toMatchObject({ promised: { date: '2026-12-28' }, legal: { date: '2026-12-31' } });
+  it('explains Spring Festival 2027 with its substitute days', () => {
+    // Thu 4 Feb 2027, +5: (4 Feb, 17 Feb] holds 除夕–初三 (Fri 5–Mon 8, Sat 6 and Sun 7 being holidays, not
+    // weekend days), the substitutes Tue 9 and Wed 10, and the weekend of 13–14 Feb.
+    const d = caseDeadlines(acceptedCase('2027-02-04T02:00:00Z', 5, 20), official, '2027-02-04');
+    expect(describeExcluded(d!.promised.excludedDays)).toEqual([
+      '2027-02-05 holiday 春节',
+      '2027-02-06 holiday 春节',
+      '2027-02-07 holiday 春节',
+      '2027-02-08 holiday 春节',
+      '2027-02-09 holiday 春节(补假)',
+      '2027-02-10 holiday 春节(补假)',
+      '2027-02-13 weekend',
+      '2027-02-14 weekend',
+    ]);
+    expect(d!.promised.excludedDays.every((x) => 'provisional' in x && x.provisional === true)).toBe(true);
+  });
+
+  it('counts a local override in a provisional year', () => {
+    // Tue 9 Feb 2027 (a provisional substitute day) worked locally: Thu 4 Feb + 1 → Tue 9 Feb.
+    const local = WorkingCalendar.from(officialCalendarSpec(), [
+      { date: '2027-02-09', kind: 'working-day', reason: '窗口值班（示例）' },
+    ]);
+    const d = caseDeadlines(acceptedCase('2027-02-04T02:00:00Z', 1, 2), local, '2027-02-04');
+    expect(d).toMatchObject({
+      promised: { date: '2027-02-09', provisional: true },
+      legal: { date: '2027-02-11', provisional: true },
+      localOverrides: 1,
+      provisionalYears: [2027],
+    });
   });
 });
+
+describe('caseDeadlines: beyond the calendar range', () => {
+  it.each([
+    // Mon 15 Dec 2036, +5/+20: promised Mon 22 Dec 2036 would be provisional, but the legal walk passes
+    // 23–26 (9), 29–31 Dec (12) and reaches Thu 1 Jan 2037, past the 10-year horizon.
+    { name: 'a legal limit reaching 2037', at: '2036-12-15T02:00:00Z', year: 2037, lastYear: 2036 },
+    // Thu 28 Dec 2023, +5/+20: Fri 29 Dec 2023 lies before the first official year.
+    { name: 'a case accepted in 2023', at: '2023-12-28T02:00:00Z', year: 2023, lastYear: 2036 },
+  ])('$name throws CalendarGapError ($year)', ({ at, year, lastYear }) => {
+    const thrown = catchError(() => caseDeadlines(acceptedCase(at, 5, 20), official, ANY_AS_OF));
+    expect(thrown).toBeInstanceOf(CalendarGapError);
+    expect(thrown).toMatchObject({ name: 'CalendarGapError', year, lastYear });
+  });
+
+  it('answers a provisional promised date in the last year of the range', () => {
+    // Mon 15 Dec 2036, +5/+12: Tue 16–Fri 19 (4), Mon 22 (5); legal … Wed 31 Dec 2036 (12).
+    const d = caseDeadlines(acceptedCase('2036-12-15T02:00:00Z', 5, 12), official, ANY_AS_OF);
+    expect(d).toMatchObject({
+      promised: { date: '2036-12-22', provisional: true },
+      legal: { date: '2036-12-31', provisional: true },
+      provisionalYears: [2036],
+    });
+  });
+});
+
+function catchError(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected the call to throw');
+}

@@ -11,8 +11,11 @@ import * as efficiency from './index';
 // libraries' sources compiled with swc; all answers must be identical. Expected values (last test) are derived by
 // hand from libs/calendar/data/cn-holidays-2024-2026.json, see deadline.spec.ts and warning.spec.ts.
 
-/** Cases whose Shanghai dates differ from their UTC or New York dates; `asOf` for each. */
-const CASES: { name: string; c: CaseSnapshot; asOf: string }[] = [
+/**
+ * Cases whose Shanghai dates differ from their UTC or New York dates; `asOf` for each (also the decision
+ * day of measureTiming); `strict` for the calendar without provisional years.
+ */
+const CASES: { name: string; c: CaseSnapshot; asOf: string; strict?: boolean }[] = [
   // 23:30 Fri 13 Feb 2026 in Shanghai (15:30Z; 10:30 Fri in New York).
   { name: 'friday-2330', c: acceptedCase('2026-02-13T15:30:00Z', 5, 20), asOf: '2026-02-13' },
   // 00:30 Sat 14 Feb 2026 in Shanghai (16:30Z Fri; 11:30 Fri in New York).
@@ -41,8 +44,14 @@ const CASES: { name: string; c: CaseSnapshot; asOf: string }[] = [
     ]),
     asOf: '2026-03-18',
   },
-  // Accepted Mon 14 Dec 2026, +5/+20: the legal walk reaches 2027.
-  { name: 'gap', c: acceptedCase('2026-12-14T02:00:00Z', 5, 20), asOf: '2026-12-14' },
+  // Accepted Mon 14 Dec 2026, +5/+20: the legal walk reaches provisional 2027 …
+  { name: 'turn-of-year', c: acceptedCase('2026-12-14T02:00:00Z', 5, 20), asOf: '2026-12-14' },
+  // … which a calendar without provisional years refuses.
+  { name: 'gap', c: acceptedCase('2026-12-14T02:00:00Z', 5, 20), asOf: '2026-12-14', strict: true },
+  // 00:30 Thu 4 Feb 2027 in Shanghai (16:30Z Wed 3 Feb; 11:30 Wed 3 Feb in New York), the day before 除夕.
+  { name: 'spring-festival-2027', c: acceptedCase('2027-02-03T16:30:00Z', 1, 2), asOf: '2027-02-11' },
+  // Accepted Mon 15 Dec 2036, +5/+20: the legal walk reaches 2037, past the 10-year horizon.
+  { name: 'past-horizon', c: acceptedCase('2036-12-15T02:00:00Z', 5, 20), asOf: '2036-12-15' },
 ];
 
 /** Days each case is classified on. */
@@ -54,7 +63,10 @@ const TODAYS: Record<string, string[]> = {
   'national-day-2024': ['2024-09-30', '2024-10-08', '2024-10-09'],
   'pause-over-midnight': ['2026-03-12', '2026-03-16', '2026-03-17', '2026-03-18'],
   'pauses-new-york-evening': ['2026-03-18'],
+  'turn-of-year': ['2026-12-31', '2027-01-12', '2027-01-13'],
   gap: [],
+  'spring-festival-2027': ['2027-02-04', '2027-02-10', '2027-02-11', '2027-02-12'],
+  'past-horizon': [],
 };
 
 /**
@@ -62,14 +74,17 @@ const TODAYS: Record<string, string[]> = {
  * (`e` is the efficiency module, `c` the calendar module, `input` the cases and days as JSON data).
  */
 const QUESTIONS = `
-  const cal = c.WorkingCalendar.from(c.officialCalendarSpec());
+  const provisional = c.WorkingCalendar.from(c.officialCalendarSpec());
+  const strict = c.WorkingCalendar.from(c.officialCalendarSpec(), [], { provisionalYears: 0 });
   const answers = {};
-  for (const { name, c: kase, asOf } of input.cases) {
+  for (const { name, c: kase, asOf, strict: noHorizon } of input.cases) {
+    const cal = noHorizon ? strict : provisional;
     try {
       const d = e.caseDeadlines(kase, cal, asOf);
       answers[name] = {
         deadlines: d,
         warnings: input.todays[name].map((today) => [today, e.classify(d, kase.itemCode, today, cal)]),
+        timing: e.measureTiming(kase, cal, asOf),
       };
     } catch (error) {
       answers[name] = { error: error.name, year: error.year, message: error.message };
@@ -270,7 +285,63 @@ describe('deadlines and warnings do not depend on the process time zone', () => 
         },
         warnings: [['2026-03-18', warning('yellow', 2)]], // 2 ≤ 20 % of 10
       },
-      gap: { error: 'CalendarGapError', year: 2027 },
+      // Mon 14 Dec 2026, +5: 15–18 (4), Mon 21 Dec (5), exact. +20: 22–25 (9), 28–31 (13), Fri 1 Jan 2027
+      // 元旦 and the weekend of 2–3 Jan (provisional), 4–8 Jan (18), Mon 11 (19), Tue 12 Jan 2027 (20).
+      'turn-of-year': {
+        deadlines: {
+          acceptedOn: '2026-12-14',
+          promised: { date: '2026-12-21', provisional: false },
+          legal: { date: '2027-01-12', provisional: true },
+          provisionalYears: [2027],
+        },
+        warnings: [
+          ['2026-12-31', warning('red', -8)], // 22–25, 28–31 Dec
+          ['2027-01-12', warning('red', -15)], // … + 4–8, 11, 12 Jan; the legal date itself
+          ['2027-01-13', warning('red', -16, true)],
+        ],
+        // Decided the day it was accepted: ahead, flagged for the provisional legal deadline.
+        timing: {
+          promisedDeadline: '2026-12-21',
+          legalDeadline: '2027-01-12',
+          workingDaysUsed: 0,
+          completion: 'ahead',
+          provisional: true,
+        },
+      },
+      gap: {
+        error: 'CalendarGapError',
+        year: 2027,
+        message:
+          'working-day calendar has no arrangement for 2027, official or provisional (official years: 2024, 2025, 2026)',
+      },
+      // Thu 4 Feb 2027 (Shanghai): 春节 Fri 5 – Mon 8, substitutes Tue 9, Wed 10 → Thu 11 (1), Fri 12 (2).
+      'spring-festival-2027': {
+        deadlines: {
+          acceptedOn: '2027-02-04',
+          promised: { date: '2027-02-11', provisional: true },
+          legal: { date: '2027-02-12', provisional: true },
+          provisionalYears: [2027],
+        },
+        warnings: [
+          ['2027-02-04', warning('yellow', 1)],
+          ['2027-02-10', warning('yellow', 1)], // a substitute day: Thu 11 still ahead
+          ['2027-02-11', warning('yellow', 0)],
+          ['2027-02-12', warning('red', -1)], // the legal date itself: not breached
+        ],
+        timing: { workingDaysUsed: 1, completion: 'on-time', provisional: true },
+      },
+      'past-horizon': {
+        error: 'CalendarGapError',
+        year: 2037,
+        message:
+          'working-day calendar has no arrangement for 2037, official or provisional (official years: 2024, 2025, 2026; provisional up to 2036)',
+      },
     });
+    // Exact answers carry no flag: all in 2026 or before.
+    expect(answers['friday-2330']).toMatchObject({
+      deadlines: { provisionalYears: [], promised: { provisional: false }, legal: { provisional: false } },
+    });
+    expect(answers['friday-2330']).toHaveProperty('timing.completion', 'ahead');
+    expect(answers['friday-2330']).not.toHaveProperty('timing.provisional');
   });
 });
