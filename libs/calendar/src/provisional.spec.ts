@@ -674,3 +674,18 @@ function catchError(fn: () => unknown): unknown {
   }
   throw new Error('expected the call to throw');
 }
+
+describe('a provisional horizon that is not a plain number of years', () => {
+  it.each([NaN, Infinity, -Infinity])(
+    'falls back to the default for %p and still answers official days',
+    (h) => {
+      const c = WorkingCalendar.from(officialCalendarSpec(), [], { provisionalYears: h });
+      expect(c.isWorkingDay('2026-03-02')).toBe(true);
+      expect(c.range.last).toBe(2026 + PROVISIONAL_HORIZON_YEARS);
+    },
+  );
+
+  it('is capped at 100 years', () => {
+    expect(WorkingCalendar.from(officialCalendarSpec(), [], { provisionalYears: 1e9 }).range.last).toBe(2126);
+  });
+});

@@ -1,7 +1,7 @@
 import { CalendarGapError } from './calendar.errors';
 import type { CalendarOverride, CalendarSpec, DayKind, DayReason } from './calendar.types';
 import { epochDayOfJan1, epochDayOfWeek, fromEpochDay, MAX_YEAR, toEpochDay, type IsoDate } from './iso-date';
-import { validateCalendarSpec, validateOverrides } from './official';
+import { MAX_YEAR_SPAN, validateCalendarSpec, validateOverrides } from './official';
 import { PROVISIONAL_HORIZON_YEARS, statutoryHolidays } from './provisional';
 
 /** addWorkingDays refuses larger `days` (about 14 years) so that no request can loop for long. */
@@ -89,7 +89,11 @@ export class WorkingCalendar {
     const definition = deepFreeze(validateCalendarSpec(spec));
     const overrideList = deepFreeze(validateOverrides(overrides));
     const years = Object.freeze([...definition.years].sort((a, b) => a - b));
-    const lastYear = Math.min(MAX_YEAR, years[years.length - 1] + Math.max(0, Math.floor(horizon)));
+    // A horizon that is not a number of years falls back to the default; at most MAX_YEAR_SPAN years.
+    const ahead = Number.isFinite(horizon)
+      ? Math.min(MAX_YEAR_SPAN, Math.max(0, Math.floor(horizon)))
+      : PROVISIONAL_HORIZON_YEARS;
+    const lastYear = Math.min(MAX_YEAR, years[years.length - 1] + ahead);
     const provisional: number[] = [];
     for (let y = years[0]; y <= lastYear; y++) if (!years.includes(y)) provisional.push(y);
 
