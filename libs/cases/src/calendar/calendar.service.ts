@@ -188,8 +188,6 @@ export class CalendarService implements OnApplicationBootstrap {
     }
     const checked = this.validated(() => withoutVersion(validateCalendarSpec({ version: 1, ...calendar })));
     const current = await this.inForce().catch(() => null);
-    const next = this.validated(() => WorkingCalendar.from({ version: 1, ...checked }));
-    const changed = current ? changedDays(current.calendar, next) : [];
     if (current && sameArrangement(current.official.body.calendar, checked)) {
       return {
         subject: current.official.subject,
@@ -198,6 +196,8 @@ export class CalendarService implements OnApplicationBootstrap {
         changedDays: [],
       };
     }
+    const next = this.validated(() => WorkingCalendar.from({ version: 1, ...checked }));
+    const changed = current ? changedDays(current.calendar, next) : [];
     const today = shanghaiToday(this.clock.now());
     const past = changed.filter((d) => d.date < today).map((d) => d.date);
     if (past.length > 0 && !allowPastChanges) throw CalendarError.changesPast(past);
