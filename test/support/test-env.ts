@@ -91,6 +91,8 @@ export function testNodeConfig(code: string, databaseUrl: string, namespace: str
       testClock: false,
       testNow: null,
     },
+    // In-process tests drive checks themselves.
+    reconcile: { intervalMs: 0, settleMs: 0 },
   };
 }
 

@@ -15,6 +15,8 @@ import { ReferenceResync } from './reference.resync';
 import { ReplicaConsumer } from './replica.consumer';
 import { ReplicaRepository } from './replica.repository';
 import { ReplicaService } from './replica.service';
+import { ReconcileRepository } from './reconcile/reconcile.repository';
+import { ReconcileService } from './reconcile/reconcile.service';
 import { SyncController } from './sync.controller';
 import { SyncRepository } from './sync.repository';
 import { SupervisionController } from './supervision/supervision.controller';
@@ -59,6 +61,8 @@ export class CasesModule {
       providers: [
         CasesRepository,
         SyncRepository,
+        ReconcileRepository,
+        ReconcileService,
         ReplicaRepository,
         ReplicaService,
         ReferenceRepository,

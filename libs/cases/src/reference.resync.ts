@@ -1,9 +1,9 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { encodeReference, ReferenceEvent, TierName } from '@fed/contracts';
 import { OutboxRelay, OutboxRepository } from '@fed/federation';
-import { NODE_CONFIG, NodeConfig } from '@fed/platform';
+import { NODE_CONFIG, NodeConfig, Topology } from '@fed/platform';
 import { ReferencePublisher } from './reference.publisher';
-import { ReferenceRepository } from './reference.repository';
+import { ReferenceRepository, StoredReference } from './reference.repository';
 import { ReplicaRepository } from './replica.repository';
 
 /**
@@ -30,16 +30,7 @@ export class ReferenceResync implements OnApplicationBootstrap {
     const current = await this.references.all();
     const rows = current.flatMap((r) => {
       if (!topology.has(r.owner)) return [];
-      const event: ReferenceEvent = {
-        eventId: r.eventId,
-        originNode: r.owner,
-        originTier: topology.get(r.owner).tier as TierName,
-        subject: r.subject,
-        version: r.version,
-        occurredAt: new Date(r.occurredAt),
-        schemaVersion: 1,
-        body: r.body,
-      };
+      const event = referenceEventOf(r, topology);
       return this.publisher.toChildren(event, Buffer.from(encodeReference(event)));
     });
     if (rows.length === 0) return;
@@ -47,4 +38,18 @@ export class ReferenceResync implements OnApplicationBootstrap {
     this.relay.wake();
     this.logger.log({ msg: 'reference data re-sent to the children', subjects: current.length });
   }
+}
+
+/** The event that published a stored piece of reference data, as its owner sent it. */
+export function referenceEventOf(r: StoredReference, topology: Topology): ReferenceEvent {
+  return {
+    eventId: r.eventId,
+    originNode: r.owner,
+    originTier: topology.get(r.owner).tier as TierName,
+    subject: r.subject,
+    version: r.version,
+    occurredAt: new Date(r.occurredAt),
+    schemaVersion: 1,
+    body: r.body,
+  };
 }

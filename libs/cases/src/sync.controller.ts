@@ -1,6 +1,7 @@
-import { Controller, Get, Inject } from '@nestjs/common';
+import { Controller, Get, HttpCode, Inject, Post } from '@nestjs/common';
 import { FederationServer } from '@fed/federation';
 import { Metrics, NODE_CONFIG, NodeConfig } from '@fed/platform';
+import { ReconcileService } from './reconcile/reconcile.service';
 import { SyncRepository } from './sync.repository';
 
 /** How fresh this node's copy of each source (below it and above it) is, and what is waiting. */
@@ -10,6 +11,7 @@ export class SyncController {
     private readonly sync: SyncRepository,
     private readonly server: FederationServer,
     private readonly metrics: Metrics,
+    private readonly reconcile: ReconcileService,
     @Inject(NODE_CONFIG) private readonly config: NodeConfig,
   ) {}
 
@@ -63,6 +65,23 @@ export class SyncController {
       deadLetters: backlogs.deadLetters,
       outboxBacklog: backlogs.outbox,
     };
+  }
+
+  /**
+   * Anti-entropy with each child: the last check (agreed or diverged, the cases found different,
+   * those still different after repair, those held here that the child does not have), cases
+   * repaired and events sent again so far, and the Kafka clusters this node has worked with.
+   */
+  @Get('reconciliation')
+  reconciliation() {
+    return this.reconcile.status();
+  }
+
+  /** Checks with every child now, and asks the parent to check with this node; answers the check ids. */
+  @Post('reconciliation')
+  @HttpCode(202)
+  reconcileNow() {
+    return this.reconcile.runNow();
   }
 
   @Get('dead-letters')

@@ -6,14 +6,16 @@ import {
   ContractError,
   decodeBatch,
   decodeMessage,
+  decodeSync,
   FederationEvent,
   isReferenceEvent,
   ReferenceEvent,
+  SyncMessage,
 } from '@fed/contracts';
 import { Metrics, MicroBatcher, NODE_CONFIG, NodeConfig } from '@fed/platform';
 import { asBatchFailure, BatchFailure } from './failure';
 import { KafkaAdapter, PartitionLag } from './kafka.adapter';
-import { HEADERS, TOPIC_PARTITIONS, Topics } from './topics';
+import { HEADERS, SYNC_KIND, TOPIC_PARTITIONS, Topics } from './topics';
 
 /** The pattern of the handler that receives inbound batches: `@EventPattern(FEDERATION_BATCH)`. */
 export const FEDERATION_BATCH = 'federation.batch';
@@ -53,6 +55,15 @@ export interface RejectedMessage {
   raw: Buffer | null;
   /** Set when the envelope decoded (and the database refused the event). */
   eventId?: string;
+}
+
+/**
+ * An anti-entropy message (header `fed-kind: sync`) from the parent or a child, decoded and allowed
+ * by the way it came: requests only down from the parent, digests only up from a child.
+ */
+export interface InboundControl {
+  position: MessagePosition;
+  message: SyncMessage;
 }
 
 /** What the batch handler receives; it must apply `events` and `references` and record `rejects` in one transaction. */
@@ -109,6 +120,8 @@ export class FederationServer extends Server implements CustomTransportStrategy 
   /** The topics this node consumes: from its children and from its parent. */
   readonly consumedTopics: string[];
   readonly groupId: string;
+  /** Receives the anti-entropy messages of each chunk, once the chunk is applied. */
+  private controlHandler?: (controls: InboundControl[]) => void;
 
   constructor(
     private readonly kafka: KafkaAdapter,
@@ -139,6 +152,14 @@ export class FederationServer extends Server implements CustomTransportStrategy 
     // Commits what was applied (see createConsumer), then leaves the group. Nest may have had the
     // adapter do it already, when the node's modules were destroyed before its microservices.
     if (this.consumer) await this.kafka.disconnectConsumer(this.consumer);
+  }
+
+  /**
+   * Who receives anti-entropy messages. They are handed over after the events before them in the
+   * same chunk are applied, so that a digest is compared with a replica that holds what preceded it.
+   */
+  onControl(handler: (controls: InboundControl[]) => void): void {
+    this.controlHandler = handler;
   }
 
   on(): never {
@@ -245,12 +266,14 @@ export class FederationServer extends Server implements CustomTransportStrategy 
     while (first < batch.messages.length) {
       // Whole messages, until they hold CHUNK envelopes: offsets are committed per message.
       const inbound: InboundBatch = { events: [], references: [], rejects: [] };
+      const controls: InboundControl[] = [];
       let next = first;
-      while (next < batch.messages.length && size(inbound) < CHUNK) {
-        this.decode(batch.topic, batch.partition, batch.messages[next++], inbound);
+      while (next < batch.messages.length && size(inbound) + controls.length < CHUNK) {
+        this.decode(batch.topic, batch.partition, batch.messages[next++], inbound, controls);
       }
-      const applied = await this.applyWithRetry(inbound, payload, true);
+      const applied = size(inbound) === 0 || (await this.applyWithRetry(inbound, payload, true));
       if (!applied) return; // stopping or rebalanced: nothing committed, the messages come again
+      if (controls.length > 0) this.handControls(controls);
       this.crashesInARow = 0;
       const last = batch.messages[next - 1].offset;
       payload.resolveOffset(last);
@@ -280,7 +303,13 @@ export class FederationServer extends Server implements CustomTransportStrategy 
   }
 
   /** Unpacks a message's `EventBatch` into `batch`: each envelope decoded, with its own position. */
-  private decode(topic: string, partition: number, m: KafkaMessage, batch: InboundBatch): void {
+  private decode(
+    topic: string,
+    partition: number,
+    m: KafkaMessage,
+    batch: InboundBatch,
+    controls: InboundControl[],
+  ): void {
     const sender = m.headers?.[HEADERS.sender]?.toString() ?? null;
     const whole: MessagePosition = { topic, partition, offset: m.offset, index: -1, key: null, sender };
     if (!m.value || m.value.length === 0) {
@@ -292,6 +321,20 @@ export class FederationServer extends Server implements CustomTransportStrategy 
       envelopes = decodeBatch(m.value);
     } catch (e) {
       batch.rejects.push({ position: whole, reason: undecodable(e), raw: m.value });
+      return;
+    }
+    if (m.headers?.[HEADERS.kind]?.toString() === SYNC_KIND) {
+      envelopes.forEach((raw, index) => {
+        const position: MessagePosition = { ...whole, index };
+        try {
+          const message = decodeSync(raw);
+          const refusal = this.controlRefusal(position, message);
+          if (refusal) batch.rejects.push({ position, reason: refusal, raw });
+          else controls.push({ position, message });
+        } catch (e) {
+          batch.rejects.push({ position, reason: undecodable(e), raw });
+        }
+      });
       return;
     }
     envelopes.forEach((raw, index) => {
@@ -309,6 +352,35 @@ export class FederationServer extends Server implements CustomTransportStrategy 
         batch.rejects.push({ position, reason: undecodable(e), raw });
       }
     });
+  }
+
+  /** Why an anti-entropy message is refused: it must come the way its kind travels. */
+  private controlRefusal(position: MessagePosition, message: SyncMessage): string | null {
+    const { node, topology } = this.config;
+    const sender = position.sender;
+    if (message.body.kind === 'digest') {
+      const fromChild =
+        position.topic === this.topics.inbound(node.code) &&
+        sender !== null &&
+        topology.has(sender) &&
+        topology.get(sender).parent === node.code;
+      return fromChild ? null : `a digest must come up from a child of ${node.code}`;
+    }
+    const fromParent =
+      position.topic === this.topics.downward(node.code) && sender !== null && sender === node.parent;
+    return fromParent ? null : `a ${message.body.kind} must come down from the parent ${node.parent ?? '(none)'}`;
+  }
+
+  private handControls(controls: InboundControl[]): void {
+    if (!this.controlHandler) {
+      this.log.warn({ msg: 'sync messages arrived and nobody handles them', count: controls.length });
+      return;
+    }
+    try {
+      this.controlHandler(controls);
+    } catch (e) {
+      this.log.error({ msg: 'sync messages could not be handed over', err: (e as Error).message });
+    }
   }
 
   /**

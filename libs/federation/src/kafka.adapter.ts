@@ -83,6 +83,8 @@ export class KafkaAdapter implements OnModuleDestroy {
     { beforeDisconnect?: () => Promise<void>; closing?: Promise<void> }
   >();
   private readonly partitionCounts = new Map<string, number>();
+  /** Told when the broker no longer holds the offsets a consumer had reached (retention, a new broker). */
+  private readonly offsetsLostListeners: (() => void)[] = [];
 
   constructor(@Inject(NODE_CONFIG) config: NodeConfig) {
     this.kafka = new Kafka({
@@ -95,6 +97,8 @@ export class KafkaAdapter implements OnModuleDestroy {
         ({ level, log }: LogEntry) => {
           const { message, ...fields } = log;
           this.logger[kafkaLogMethod(level, log)]({ msg: `kafkajs: ${message}`, ...fields });
+          if (typeof message === 'string' && message.startsWith('Offset out of range, resetting'))
+            for (const listener of this.offsetsLostListeners) listener();
         },
     });
   }
@@ -210,6 +214,17 @@ export class KafkaAdapter implements OnModuleDestroy {
       const from = at >= 0 ? at : Number(end.low);
       return { partition: end.partition, lag: Math.max(0, Number(end.high) - from) };
     });
+  }
+
+  /** The id of the Kafka cluster the brokers belong to: a new one means the broker's data is gone. */
+  async clusterId(): Promise<string> {
+    const admin = await this.getAdmin();
+    return (await admin.describeCluster()).clusterId;
+  }
+
+  /** Calls `listener` whenever a consumer's offsets are out of range and kafkajs resets them. */
+  onOffsetsLost(listener: () => void): void {
+    this.offsetsLostListeners.push(listener);
   }
 
   async ping(): Promise<void> {

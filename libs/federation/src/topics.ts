@@ -48,6 +48,8 @@ export const HEADERS = {
   /** Code of the node that published this copy (the origin, or the district relaying it). */
   sender: 'fed-sender',
   eventId: 'fed-event-id',
+  /** `sync` on anti-entropy messages (proto `SyncMessage`, packed like events); absent on events. */
+  kind: 'fed-kind',
   deadLetterReason: 'fed-dead-letter-reason',
   deadLetterSource: 'fed-dead-letter-source',
   /**
@@ -56,6 +58,8 @@ export const HEADERS = {
    */
   deadLetterPayloadBytes: 'fed-dead-letter-payload-bytes',
 } as const;
+
+export const SYNC_KIND = 'sync';
 
 /**
  * Largest payload a dead letter carries on its topic: a message refused whole may be as large as the

@@ -18,6 +18,7 @@ import { PackedMessages1764500000000 } from './migrations/1764500000000-packed-m
 import { FilingRequests1764600000000 } from './migrations/1764600000000-filing-requests';
 import { DeadLetterEventId1764700000000 } from './migrations/1764700000000-dead-letter-event-id';
 import { ProvisionalMeasurements1764800000000 } from './migrations/1764800000000-provisional-measurements';
+import { Reconciliation1764900000000 } from './migrations/1764900000000-reconciliation';
 
 /** The replica schema's migrations, in order. Never rewrite one that has landed; add a new one. */
 export const MIGRATIONS = [
@@ -34,6 +35,7 @@ export const MIGRATIONS = [
   FilingRequests1764600000000,
   DeadLetterEventId1764700000000,
   ProvisionalMeasurements1764800000000,
+  Reconciliation1764900000000,
 ];
 
 @Injectable()

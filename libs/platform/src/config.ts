@@ -57,6 +57,28 @@ class NodeEnv {
   FED_WARNING_INTERVAL_MS?: number;
 
   /**
+   * How often a node compares its replica of each child with the child (anti-entropy), in ms;
+   * default 300000 (5 minutes), 0: only on start, on a new Kafka cluster and on demand.
+   */
+  @IsOptional()
+  @Transform(({ value }: { value: string }) => Number(value))
+  @IsInt()
+  @Min(0)
+  @Max(86_400_000)
+  FED_RECONCILE_INTERVAL_MS?: number;
+
+  /**
+   * A case whose newest event is younger than this (ms, default 30000) may still be on its way: a
+   * check leaves it to the next one rather than send it again.
+   */
+  @IsOptional()
+  @Transform(({ value }: { value: string }) => Number(value))
+  @IsInt()
+  @Min(0)
+  @Max(3_600_000)
+  FED_RECONCILE_SETTLE_MS?: number;
+
+  /**
    * Warning thresholds of this node as JSON, e.g. {"yellowWorkingDays":1,"yellowShare":0.2,
    * "items":{"150200-MZ-001":{"yellowWorkingDays":3}}}; default 1 working day or 20 %.
    */
@@ -101,6 +123,12 @@ export interface NodeConfig {
     /** The instant a test node's clock starts at (FED_TEST_NOW); null: real time. */
     testNow: Date | null;
   };
+  reconcile: {
+    /** Between two checks with each child; 0: none but on start, on a new cluster and on demand. */
+    intervalMs: number;
+    /** How old a case's newest event must be before a difference counts as one. */
+    settleMs: number;
+  };
 }
 
 export class ConfigError extends Error {}
@@ -138,6 +166,10 @@ export function loadNodeConfig(env: NodeJS.ProcessEnv = process.env): NodeConfig
       policy: parseWarningPolicy(parsed.FED_WARNING_POLICY),
       testClock: testClock(parsed.FED_TEST_CLOCK, env.NODE_ENV),
       testNow: testNow(parsed.FED_TEST_NOW, parsed.FED_TEST_CLOCK),
+    },
+    reconcile: {
+      intervalMs: parsed.FED_RECONCILE_INTERVAL_MS ?? 300_000,
+      settleMs: parsed.FED_RECONCILE_SETTLE_MS ?? 30_000,
     },
   };
 }

@@ -105,6 +105,59 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly reconcileChecks = new Counter({
+    name: 'fed_reconcile_checks_total',
+    help: 'Anti-entropy checks this node ran with a child, by outcome (agreed, diverged, settling, no-answer)',
+    labelNames: ['child', 'outcome'],
+    registers: [this.registry],
+  });
+  readonly reconcileMessages = new Counter({
+    name: 'fed_reconcile_messages_total',
+    help: 'Anti-entropy messages sent, by kind (digest-request, digest, resend-request)',
+    labelNames: ['kind'],
+    registers: [this.registry],
+  });
+  readonly reconcileEventsResent = new Counter({
+    name: 'fed_reconcile_events_resent_total',
+    help: 'Events published again from the event log because a check found them missing, by direction',
+    labelNames: ['direction'],
+    registers: [this.registry],
+  });
+  readonly reconcileRepaired = new Counter({
+    name: 'fed_reconcile_repaired_cases_total',
+    help: 'Cases that differed from a child at one check and agreed at the next',
+    labelNames: ['child'],
+    registers: [this.registry],
+  });
+  readonly reconcileRebuilt = new Counter({
+    name: 'fed_reconcile_rebuilt_cases_total',
+    help: 'Cases whose row was missing here and was rebuilt from this node’s own event log',
+    registers: [this.registry],
+  });
+  readonly reconcileDivergent = new Gauge({
+    name: 'fed_reconcile_divergent_cases',
+    help: 'Cases that differed from a child at the last check',
+    labelNames: ['child'],
+    registers: [this.registry],
+  });
+  readonly reconcileUnrepaired = new Gauge({
+    name: 'fed_reconcile_unrepaired_cases',
+    help: 'Cases still differing from a child after repeated repair, or conflicting: an operator alert',
+    labelNames: ['child'],
+    registers: [this.registry],
+  });
+  readonly reconcileOrphans = new Gauge({
+    name: 'fed_reconcile_orphan_cases',
+    help: 'Cases held here that the child below does not have: reported, never deleted',
+    labelNames: ['child'],
+    registers: [this.registry],
+  });
+  readonly reconcileClusterChanges = new Counter({
+    name: 'fed_reconcile_cluster_changes_total',
+    help: 'Times this node found itself on a Kafka cluster other than the one it worked with before',
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
   }

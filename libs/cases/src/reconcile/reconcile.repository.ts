@@ -1,0 +1,262 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { CaseMark, SyncBucket } from '@fed/contracts';
+
+/** Which of this node's cases a digest covers: all of them (at the child), or one child's (at the parent). */
+export type DigestScope = { column: 'community_code' | 'district_code'; code: string } | null;
+
+/** A case's event as stored here, to publish again. */
+export interface StoredEvent {
+  caseNo: string;
+  version: number;
+  eventId: string;
+  originNode: string;
+  envelope: Buffer;
+}
+
+/** The last check with a child, as kept in `reconcile_child`. */
+export interface ChildCheckRow {
+  child: string;
+  check_id: string | null;
+  started_at: Date | null;
+  finished_at: Date | null;
+  outcome: string | null;
+  references_agree: boolean | null;
+  cases_compared: number;
+  messages: number;
+  divergent: string[];
+  unrepaired: string[];
+  orphans: string[];
+  conflicts: { caseNo: string; version: number; parentEventId: string; childEventId: string }[];
+  checks_total: string;
+  repaired_total: string;
+  resent_total: string;
+  last_agreed_at: Date | null;
+  child_cluster_id: string | null;
+}
+
+const NO_EVENT = '00000000-0000-0000-0000-000000000000';
+
+/**
+ * The bucket key of a case at the level below a prefix of `length` characters: the filing month
+ * (characters 13-18 of the case number), the day (13-20), a sixteenth of the day by md5.
+ */
+function keyExpr(prefixLength: number): string {
+  switch (prefixLength) {
+    case 0:
+      return `substr(r.case_no, 13, 6)`;
+    case 6:
+      return `substr(r.case_no, 13, 8)`;
+    default:
+      return `substr(r.case_no, 13, 8) || '-' || substr(md5(r.case_no), 1, 1)`;
+  }
+}
+
+/** The expression a prefix of `length` characters is a value of. */
+function prefixExpr(length: number): string {
+  return length >= 10 ? keyExpr(8) : `substr(r.case_no, 13, ${length})`;
+}
+
+/** The SQL behind anti-entropy: digests of the replica, its events, and what a check found. */
+@Injectable()
+export class ReconcileRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /**
+   * The buckets one level below each prefix (all of the same length; "" for the top level): count and
+   * md5 of "caseNo:version:lastEventId" in case-number order. A case whose last event is missing here
+   * hashes with a zero id, so it differs.
+   */
+  async buckets(scope: DigestScope, prefixes: string[]): Promise<SyncBucket[]> {
+    const out: SyncBucket[] = [];
+    for (const [length, group] of byLength(prefixes)) {
+      const params: unknown[] = [];
+      const where = this.where(scope, length, group, params);
+      const key = keyExpr(length);
+      const rows: { key: string; n: number; hash: string }[] = await this.dataSource.query(
+        `SELECT ${key} AS key, count(*)::int AS n,
+                md5(string_agg(r.case_no || ':' || r.version || ':' || coalesce(e.event_id::text, '${NO_EVENT}'),
+                               ',' ORDER BY r.case_no)) AS hash
+         FROM case_record r
+         LEFT JOIN case_event e ON e.case_no = r.case_no AND e.version = r.version
+         ${where}
+         GROUP BY 1 ORDER BY 1`,
+        params,
+      );
+      for (const r of rows) out.push({ key: r.key, count: r.n, hash: r.hash });
+    }
+    return out;
+  }
+
+  /** Every case of these buckets (keys of any level): its version and last event. */
+  async marks(scope: DigestScope, prefixes: string[]): Promise<CaseMark[]> {
+    const out: CaseMark[] = [];
+    for (const [length, group] of byLength(prefixes)) {
+      const params: unknown[] = [];
+      const where = this.where(scope, length, group, params, true);
+      const rows: { case_no: string; version: number; event_id: string | null; occurred_at: Date | null }[] =
+        await this.dataSource.query(
+          `SELECT r.case_no, r.version, e.event_id, coalesce(e.occurred_at, r.updated_at) AS occurred_at
+           FROM case_record r
+           LEFT JOIN case_event e ON e.case_no = r.case_no AND e.version = r.version
+           ${where}
+           ORDER BY r.case_no`,
+          params,
+        );
+      for (const r of rows)
+        out.push({
+          caseNo: r.case_no,
+          version: r.version,
+          lastEventId: r.event_id ?? NO_EVENT,
+          lastEventAt: r.occurred_at ?? new Date(0),
+        });
+    }
+    return out;
+  }
+
+  private where(scope: DigestScope, length: number, prefixes: string[], params: unknown[], exact = false) {
+    const conditions: string[] = [];
+    if (scope) {
+      params.push(scope.code);
+      conditions.push(`r.${scope.column} = $${params.length}`);
+    }
+    if (length > 0 || exact) {
+      params.push(prefixes);
+      conditions.push(`${prefixExpr(length)} = ANY($${params.length}::text[])`);
+    }
+    return conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
+  }
+
+  /** The stored events of these cases after the given versions, in case and version order. */
+  async eventsAfter(cases: { caseNo: string; afterVersion: number }[]): Promise<StoredEvent[]> {
+    if (cases.length === 0) return [];
+    const rows: {
+      case_no: string;
+      version: number;
+      event_id: string;
+      origin_node: string;
+      envelope: Buffer;
+    }[] = await this.dataSource.query(
+      `SELECT e.case_no, e.version, e.event_id, e.origin_node, e.envelope
+         FROM case_event e
+         JOIN unnest($1::text[], $2::int[]) AS k(case_no, after_version) ON k.case_no = e.case_no
+         WHERE e.version > k.after_version
+         ORDER BY e.case_no, e.version`,
+      [cases.map((c) => c.caseNo), cases.map((c) => c.afterVersion)],
+    );
+    return rows.map((r) => ({
+      caseNo: r.case_no,
+      version: r.version,
+      eventId: r.event_id,
+      originNode: r.origin_node,
+      envelope: r.envelope,
+    }));
+  }
+
+  /** Stored event ids of the given `caseNo:version` keys. */
+  async eventIds(keys: { caseNo: string; version: number }[]): Promise<Map<string, string>> {
+    if (keys.length === 0) return new Map();
+    const rows: { case_no: string; version: number; event_id: string }[] = await this.dataSource.query(
+      `SELECT e.case_no, e.version, e.event_id FROM case_event e
+       JOIN unnest($1::text[], $2::int[]) AS k(case_no, version) USING (case_no, version)`,
+      [keys.map((k) => k.caseNo), keys.map((k) => k.version)],
+    );
+    return new Map(rows.map((r) => [`${r.case_no}:${r.version}`, r.event_id]));
+  }
+
+  /** Cases whose events are held here while their row is not (removed by hand), up to `limit`. */
+  async casesWithoutRow(limit: number): Promise<string[]> {
+    const rows: { case_no: string }[] = await this.dataSource.query(
+      `SELECT DISTINCT e.case_no FROM case_event e
+       WHERE NOT EXISTS (SELECT 1 FROM case_record r WHERE r.case_no = e.case_no)
+       ORDER BY e.case_no LIMIT $1`,
+      [limit],
+    );
+    return rows.map((r) => r.case_no);
+  }
+
+  /** Records the Kafka cluster id seen now; returns whether it is new and which ones were seen before. */
+  async seeCluster(clusterId: string): Promise<{ isNew: boolean; previous: string[] }> {
+    const before: { cluster_id: string }[] = await this.dataSource.query(
+      `SELECT cluster_id FROM broker_cluster ORDER BY last_seen DESC`,
+    );
+    await this.dataSource.query(
+      `INSERT INTO broker_cluster (cluster_id) VALUES ($1)
+       ON CONFLICT (cluster_id) DO UPDATE SET last_seen = now()`,
+      [clusterId],
+    );
+    const previous = before.map((r) => r.cluster_id).filter((id) => id !== clusterId);
+    return { isNew: !before.some((r) => r.cluster_id === clusterId), previous };
+  }
+
+  async clusters(): Promise<{ clusterId: string; firstSeen: Date; lastSeen: Date }[]> {
+    const rows: { cluster_id: string; first_seen: Date; last_seen: Date }[] = await this.dataSource.query(
+      `SELECT cluster_id, first_seen, last_seen FROM broker_cluster ORDER BY last_seen DESC`,
+    );
+    return rows.map((r) => ({ clusterId: r.cluster_id, firstSeen: r.first_seen, lastSeen: r.last_seen }));
+  }
+
+  async children(): Promise<ChildCheckRow[]> {
+    return this.dataSource.query(`SELECT * FROM reconcile_child ORDER BY child`);
+  }
+
+  /** Stores the outcome of a finished check with a child. */
+  async saveCheck(c: {
+    child: string;
+    checkId: string;
+    startedAt: Date;
+    finishedAt: Date;
+    outcome: string;
+    referencesAgree: boolean | null;
+    casesCompared: number;
+    messages: number;
+    divergent: string[];
+    unrepaired: string[];
+    orphans: string[];
+    conflicts: ChildCheckRow['conflicts'];
+    repaired: number;
+    resent: number;
+    childClusterId: string | null;
+  }): Promise<void> {
+    await this.dataSource.query(
+      `INSERT INTO reconcile_child AS s (child, check_id, started_at, finished_at, outcome, references_agree,
+         cases_compared, messages, divergent, unrepaired, orphans, conflicts, checks_total, repaired_total,
+         resent_total, last_agreed_at, child_cluster_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 1, $13, $14,
+               CASE WHEN $5 = 'agreed' THEN $4::timestamptz END, $15)
+       ON CONFLICT (child) DO UPDATE SET
+         check_id = EXCLUDED.check_id, started_at = EXCLUDED.started_at, finished_at = EXCLUDED.finished_at,
+         outcome = EXCLUDED.outcome, references_agree = EXCLUDED.references_agree,
+         cases_compared = EXCLUDED.cases_compared, messages = EXCLUDED.messages,
+         divergent = EXCLUDED.divergent, unrepaired = EXCLUDED.unrepaired, orphans = EXCLUDED.orphans,
+         conflicts = EXCLUDED.conflicts, checks_total = s.checks_total + 1,
+         repaired_total = s.repaired_total + EXCLUDED.repaired_total,
+         resent_total = s.resent_total + EXCLUDED.resent_total,
+         last_agreed_at = coalesce(EXCLUDED.last_agreed_at, s.last_agreed_at),
+         child_cluster_id = coalesce(EXCLUDED.child_cluster_id, s.child_cluster_id)`,
+      [
+        c.child,
+        c.checkId,
+        c.startedAt,
+        c.finishedAt,
+        c.outcome,
+        c.referencesAgree,
+        c.casesCompared,
+        c.messages,
+        JSON.stringify(c.divergent),
+        JSON.stringify(c.unrepaired),
+        JSON.stringify(c.orphans),
+        JSON.stringify(c.conflicts),
+        c.repaired,
+        c.resent,
+        c.childClusterId,
+      ],
+    );
+  }
+}
+
+function byLength(prefixes: string[]): Map<number, string[]> {
+  const out = new Map<number, string[]>();
+  for (const p of prefixes) out.set(p.length, [...(out.get(p.length) ?? []), p]);
+  return out;
+}
