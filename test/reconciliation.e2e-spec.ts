@@ -48,8 +48,8 @@ const OTHER = '150202002003';
 /** Clear of the shared test federation (+20000) and the other suites' own (+21000, +22000, +24000, +25000). */
 const PORT_OFFSET = 23_000;
 const BROKER = { name: 'test-reconcile', port: 29292, controllerPort: 29293 };
-/** A community-decided item (5 working days) and one the district decides (最低生活保障). */
-const COMMUNITY_ITEM = '150202-DT-001';
+/** A community-decided item of the demo catalog, and one the district decides (最低生活保障). */
+const COMMUNITY_ITEM = '150200-MZ-003';
 const DISTRICT_ITEM = '150200-MZ-001';
 
 type Reconciliation = {
@@ -120,12 +120,12 @@ describeOwnBroker('tiers that prove they agree (a federation and a broker of its
     const { pid } = node(code);
     process.kill(pid, 'SIGTERM');
     await eventually(
-      async () => {
+      () => {
         try {
           process.kill(pid, 0);
-          return undefined;
+          return Promise.resolve(undefined);
         } catch {
-          return true;
+          return Promise.resolve(true);
         }
       },
       { what: `node ${code} stopped`, timeoutMs: 30_000 },
@@ -230,6 +230,12 @@ describeOwnBroker('tiers that prove they agree (a federation and a broker of its
     kafka = await ensureKafka({ ...BROKER, fresh: true });
     await start();
     await publishDemoCatalog(federation!.nodes);
+    for (const item of [COMMUNITY_ITEM, DISTRICT_ITEM])
+      await eventually(
+        async () =>
+          (await getJson(at(COMMUNITY, `/api/v1/catalog/items/${item}`))).status === 200 ? true : undefined,
+        { what: `item ${item} at the community` },
+      );
   }, 240_000);
 
   afterAll(async () => {
@@ -356,6 +362,16 @@ describeOwnBroker('tiers that prove they agree (a federation and a broker of its
     await federation!.stop();
     await start();
     await awaitVersion(COMMUNITY, caseNo, 4, 60_000);
+    // Sent down again by the district, from its own event log.
+    expect(
+      await metricAt(node(DISTRICT).url, 'fed_reconcile_events_resent_total', 'direction="down"'),
+    ).toBeGreaterThanOrEqual(1);
+    const [decided] = await sql<{ status: string; handling_node: string }>(
+      databaseUrl(COMMUNITY),
+      'SELECT status, handling_node FROM case_record WHERE case_no = $1',
+      [caseNo],
+    );
+    expect(decided).toEqual({ status: 'decided', handling_node: COMMUNITY });
     await expectTiersAgree();
   }, 240_000);
 

@@ -100,7 +100,10 @@ export function decodeSync(bytes: Uint8Array): SyncMessage {
       };
     case 'digest': {
       const d = b.value;
-      keys(d.buckets.map((x) => x.key), 'buckets');
+      keys(
+        d.buckets.map((x) => x.key),
+        'buckets',
+      );
       if (d.marks.length > SYNC_LIMIT) throw new ContractError(`marks holds more than ${SYNC_LIMIT}`);
       if (!HASH.test(d.referencesHash) || d.buckets.some((x) => !HASH.test(x.hash) || x.hash === ''))
         throw new ContractError('a hash is malformed');
@@ -144,7 +147,7 @@ export function decodeSync(bytes: Uint8Array): SyncMessage {
         },
       };
     }
-    default:
+    case undefined:
       throw new ContractError('sync message has no body');
   }
 }

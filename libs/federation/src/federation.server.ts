@@ -368,7 +368,9 @@ export class FederationServer extends Server implements CustomTransportStrategy 
     }
     const fromParent =
       position.topic === this.topics.downward(node.code) && sender !== null && sender === node.parent;
-    return fromParent ? null : `a ${message.body.kind} must come down from the parent ${node.parent ?? '(none)'}`;
+    return fromParent
+      ? null
+      : `a ${message.body.kind} must come down from the parent ${node.parent ?? '(none)'}`;
   }
 
   private handControls(controls: InboundControl[]): void {
