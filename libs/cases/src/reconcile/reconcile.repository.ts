@@ -28,6 +28,7 @@ export interface ChildCheckRow {
   unrepaired: string[];
   orphans: string[];
   conflicts: { caseNo: string; version: number; parentEventId: string; childEventId: string }[];
+  counts: { divergent: number; unrepaired: number; orphans: number; conflicts: number; settling: number };
   checks_total: string;
   repaired_total: string;
   resent_total: string;
@@ -214,22 +215,23 @@ export class ReconcileRepository {
     unrepaired: string[];
     orphans: string[];
     conflicts: ChildCheckRow['conflicts'];
+    counts: ChildCheckRow['counts'];
     repaired: number;
     resent: number;
     childClusterId: string | null;
   }): Promise<void> {
     await this.dataSource.query(
       `INSERT INTO reconcile_child AS s (child, check_id, started_at, finished_at, outcome, references_agree,
-         cases_compared, messages, divergent, unrepaired, orphans, conflicts, checks_total, repaired_total,
-         resent_total, last_agreed_at, child_cluster_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 1, $13, $14,
+         cases_compared, messages, divergent, unrepaired, orphans, conflicts, counts, checks_total,
+         repaired_total, resent_total, last_agreed_at, child_cluster_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $16, 1, $13, $14,
                CASE WHEN $5 = 'agreed' THEN $4::timestamptz END, $15)
        ON CONFLICT (child) DO UPDATE SET
          check_id = EXCLUDED.check_id, started_at = EXCLUDED.started_at, finished_at = EXCLUDED.finished_at,
          outcome = EXCLUDED.outcome, references_agree = EXCLUDED.references_agree,
          cases_compared = EXCLUDED.cases_compared, messages = EXCLUDED.messages,
          divergent = EXCLUDED.divergent, unrepaired = EXCLUDED.unrepaired, orphans = EXCLUDED.orphans,
-         conflicts = EXCLUDED.conflicts, checks_total = s.checks_total + 1,
+         conflicts = EXCLUDED.conflicts, counts = EXCLUDED.counts, checks_total = s.checks_total + 1,
          repaired_total = s.repaired_total + EXCLUDED.repaired_total,
          resent_total = s.resent_total + EXCLUDED.resent_total,
          last_agreed_at = coalesce(EXCLUDED.last_agreed_at, s.last_agreed_at),
@@ -250,6 +252,7 @@ export class ReconcileRepository {
         c.repaired,
         c.resent,
         c.childClusterId,
+        JSON.stringify(c.counts),
       ],
     );
   }

@@ -34,6 +34,8 @@ const DIGEST_MAX_AGE_MS = 120_000;
 const ATTEMPTS_BEFORE_ALERT = 3;
 /** First check after start: the consumer has joined its group and caught up meanwhile. */
 const FIRST_CHECK_DELAY_MS = 5_000;
+/** Cases of each kind a check's record lists by number (all are counted). */
+const LISTED = 1000;
 /** Cases without a row rebuilt from the event log per pass. */
 const REBUILD_LIMIT = 1000;
 
@@ -146,6 +148,7 @@ export class ReconcileService implements OnApplicationBootstrap, OnApplicationSh
             casesCompared: r.cases_compared,
             messages: r.messages,
             referencesAgree: r.references_agree,
+            counts: r.counts,
             divergent: r.divergent,
             unrepaired: r.unrepaired,
             orphans: r.orphans,
@@ -428,10 +431,18 @@ export class ReconcileService implements OnApplicationBootstrap, OnApplicationSh
       referencesAgree: state.referencesAgree,
       casesCompared: state.compared,
       messages: state.messages,
-      divergent,
-      unrepaired,
-      orphans: f.orphans,
-      conflicts: f.conflicts,
+      // The lists are kept to their first LISTED; the metrics and the log count them all.
+      divergent: divergent.slice(0, LISTED),
+      unrepaired: unrepaired.slice(0, LISTED),
+      orphans: f.orphans.slice(0, LISTED),
+      conflicts: f.conflicts.slice(0, LISTED),
+      counts: {
+        divergent: divergent.length,
+        unrepaired: unrepaired.length,
+        orphans: f.orphans.length,
+        conflicts: f.conflicts.length,
+        settling: f.settling.length,
+      },
       repaired,
       resent,
       childClusterId: state.childClusterId,

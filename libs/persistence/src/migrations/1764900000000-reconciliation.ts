@@ -55,6 +55,7 @@ export class Reconciliation1764900000000 implements MigrationInterface {
         unrepaired       jsonb       NOT NULL DEFAULT '[]',
         orphans          jsonb       NOT NULL DEFAULT '[]',
         conflicts        jsonb       NOT NULL DEFAULT '[]',
+        counts           jsonb       NOT NULL DEFAULT '{}',
         checks_total     bigint      NOT NULL DEFAULT 0,
         repaired_total   bigint      NOT NULL DEFAULT 0,
         resent_total     bigint      NOT NULL DEFAULT 0,
