@@ -11,15 +11,16 @@ describe('sync messages', () => {
       {
         checkId: CHECK,
         sentAt: SENT,
-        body: { kind: 'digest-request', prefixes: ['', '202612'], cases: false },
+        body: { kind: 'digest-request', prefixes: ['', '202612'], cases: false, asOf: SENT },
       },
       {
         checkId: CHECK,
         sentAt: SENT,
         body: {
           kind: 'digest',
-          prefixes: ['20261208-a'],
+          prefixes: ['20261208-a3f'],
           cases: true,
+          asOf: SENT,
           buckets: [{ key: '202612', count: 3, hash: 'a'.repeat(32) }],
           marks: [
             {
@@ -54,10 +55,15 @@ describe('sync messages', () => {
     expect(() => decodeSync(bytes({ checkId: CHECK, sentAt }))).toThrow('no body');
     expect(() =>
       decodeSync(
+        bytes({ checkId: CHECK, sentAt, body: { case: 'digestRequest', value: { prefixes: [''] } } }),
+      ),
+    ).toThrow('asOf is missing');
+    expect(() =>
+      decodeSync(
         bytes({
           checkId: CHECK,
           sentAt,
-          body: { case: 'digestRequest', value: { prefixes: ["2026'; DROP"], cases: false } },
+          body: { case: 'digestRequest', value: { prefixes: ["2026'; DROP"], cases: false, asOf: sentAt } },
         }),
       ),
     ).toThrow('malformed key');

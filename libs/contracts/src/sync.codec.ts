@@ -8,11 +8,12 @@ import { CASE_NO_PATTERN, ContractError, MAX_VERSION, UUID } from './wire';
  * they are plain objects here rather than events.
  */
 export type SyncBody =
-  | { kind: 'digest-request'; prefixes: string[]; cases: boolean }
+  | { kind: 'digest-request'; prefixes: string[]; cases: boolean; asOf: Date }
   | {
       kind: 'digest';
       prefixes: string[];
       cases: boolean;
+      asOf: Date;
       buckets: SyncBucket[];
       marks: CaseMark[];
       referencesHash: string;
@@ -40,8 +41,8 @@ export interface CaseMark {
   lastEventAt: Date;
 }
 
-/** "" (the top level), a month, a day, or a sixteenth of a day. */
-export const BUCKET_KEY = /^(\d{6}(\d{2}(-[0-9a-f])?)?)?$/;
+/** "" (the top level), a month, a day, or a 16th, 256th or 4096th of a day. */
+export const BUCKET_KEY = /^(\d{6}(\d{2}(-[0-9a-f]{1,3})?)?)?$/;
 const HASH = /^([0-9a-f]{32})?$/;
 /** Most prefixes, buckets or cases one message may name: keeps it well under the broker's limit. */
 export const SYNC_LIMIT = 4000;
@@ -50,7 +51,10 @@ export function encodeSync(m: SyncMessage): Uint8Array {
   const b = m.body;
   const body =
     b.kind === 'digest-request'
-      ? { case: 'digestRequest' as const, value: { prefixes: b.prefixes, cases: b.cases } }
+      ? {
+          case: 'digestRequest' as const,
+          value: { prefixes: b.prefixes, cases: b.cases, asOf: timestampFromDate(b.asOf) },
+        }
       : b.kind === 'digest'
         ? {
             case: 'digest' as const,
@@ -61,6 +65,7 @@ export function encodeSync(m: SyncMessage): Uint8Array {
               marks: b.marks.map((c) => ({ ...c, lastEventAt: timestampFromDate(c.lastEventAt) })),
               referencesHash: b.referencesHash,
               clusterId: b.clusterId,
+              asOf: timestampFromDate(b.asOf),
             },
           }
         : { case: 'resendRequest' as const, value: { cases: b.cases } };
@@ -90,13 +95,22 @@ export function decodeSync(bytes: Uint8Array): SyncMessage {
     if (!(v >= 0 && v <= MAX_VERSION)) throw new ContractError(`${field} is out of range`);
     return v;
   };
+  const asOf = (t: (typeof m)['sentAt']) => {
+    if (!t) throw new ContractError('asOf is missing');
+    return timestampDate(t);
+  };
   const b = m.body;
   switch (b.case) {
     case 'digestRequest':
       return {
         checkId: m.checkId,
         sentAt,
-        body: { kind: 'digest-request', prefixes: keys(b.value.prefixes, 'prefixes'), cases: b.value.cases },
+        body: {
+          kind: 'digest-request',
+          prefixes: keys(b.value.prefixes, 'prefixes'),
+          cases: b.value.cases,
+          asOf: asOf(b.value.asOf),
+        },
       };
     case 'digest': {
       const d = b.value;
@@ -115,6 +129,7 @@ export function decodeSync(bytes: Uint8Array): SyncMessage {
           kind: 'digest',
           prefixes: keys(d.prefixes, 'prefixes'),
           cases: d.cases,
+          asOf: asOf(d.asOf),
           buckets: d.buckets.map((x) => ({ key: x.key, count: x.count, hash: x.hash })),
           marks: d.marks.map((c) => {
             if (!CASE_NO_PATTERN.test(c.caseNo) || !UUID.test(c.lastEventId) || !c.lastEventAt)

@@ -2,7 +2,6 @@ import type { CaseMark } from '@fed/contracts';
 import { chunks, classify, groupByBudget, narrow } from './reconcile.compare';
 
 const ID = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
-const NOW = new Date('2026-12-08T10:00:00+08:00');
 const OLD = new Date('2026-12-08T09:00:00+08:00');
 const mark = (caseNo: string, version: number, id: number, at = OLD): CaseMark => ({
   caseNo,
@@ -29,8 +28,11 @@ describe('narrowing a digest, Merkle-style', () => {
   });
 
   it('lists the finest bucket case by case whatever its size', () => {
-    const parent = [{ key: '20261208-a', count: 900, hash: 'a'.repeat(32) }];
-    expect(narrow(parent, [], 256)).toEqual({ deeper: [], leaves: ['20261208-a'] });
+    const parent = [
+      { key: '20261208-a3f', count: 900, hash: 'a'.repeat(32) },
+      { key: '20261208-a3', count: 900, hash: 'a'.repeat(32) },
+    ];
+    expect(narrow(parent, [], 256)).toEqual({ deeper: ['20261208-a3'], leaves: ['20261208-a3f'] });
   });
 
   it('finds nothing when both sides agree', () => {
@@ -40,13 +42,12 @@ describe('narrowing a digest, Merkle-style', () => {
 });
 
 describe('classifying the cases of differing buckets', () => {
-  it('tells who is ahead, what is an orphan, a conflict, or still on its way', () => {
+  it('tells who is ahead, what is an orphan, and what is a conflict', () => {
     const parent = [
       mark(CASE(1), 2, 12), // the child is at 3
       mark(CASE(2), 5, 25), // the child is at 4: a decision flowing down was lost
       mark(CASE(3), 1, 31), // the child never had it
       mark(CASE(4), 2, 42), // same version, another event
-      mark(CASE(6), 1, 61), // the child is at 2, written a moment ago
       mark(CASE(7), 1, 71), // agrees
     ];
     const child = [
@@ -54,10 +55,9 @@ describe('classifying the cases of differing buckets', () => {
       mark(CASE(2), 4, 24),
       mark(CASE(4), 2, 99),
       mark(CASE(5), 1, 51), // the parent never had it
-      mark(CASE(6), 2, 62, new Date(NOW.getTime() - 500)),
       mark(CASE(7), 1, 71),
     ];
-    expect(classify(parent, child, NOW, 30_000)).toEqual({
+    expect(classify(parent, child)).toEqual({
       childAhead: [
         { caseNo: CASE(1), afterVersion: 2 },
         { caseNo: CASE(5), afterVersion: 0 },
@@ -65,14 +65,7 @@ describe('classifying the cases of differing buckets', () => {
       parentAhead: [{ caseNo: CASE(2), childVersion: 4, childEventId: ID(24), parentVersion: 5 }],
       orphans: [CASE(3)],
       conflicts: [{ caseNo: CASE(4), version: 2, parentEventId: ID(42), childEventId: ID(99) }],
-      settling: [CASE(6)],
     });
-  });
-
-  it('with no settling time, a fresh difference is one to repair', () => {
-    const found = classify([], [mark(CASE(1), 1, 1, NOW)], NOW, 0);
-    expect(found.childAhead).toEqual([{ caseNo: CASE(1), afterVersion: 0 }]);
-    expect(found.settling).toEqual([]);
   });
 });
 

@@ -1,7 +1,7 @@
 import type { CaseMark, SyncBucket } from '@fed/contracts';
 
-/** The finest bucket: a sixteenth of a day ("20261208-a"). */
-export const FINEST_KEY_LENGTH = 10;
+/** The finest bucket: a 4096th of a day ("20261208-a3f"). */
+export const FINEST_KEY_LENGTH = 12;
 
 /** Where a mismatch of buckets leads: one level down, or to the list of their cases. */
 export interface Narrowing {
@@ -41,20 +41,16 @@ export interface Classified {
   orphans: string[];
   /** Same version, different events: no side can be trusted to repair the other. */
   conflicts: { caseNo: string; version: number; parentEventId: string; childEventId: string }[];
-  /** Differ, but the newer side's last event is recent: may still be on its way; the next check sees. */
-  settling: string[];
 }
 
 /**
- * Compares the cases of the same buckets at the parent and at the child. A difference whose newer
- * side changed less than `settleMs` before `now` is left for the next check: it is most likely an
- * event still travelling, and sending it again would only cost a duplicate.
+ * Compares the cases of the same buckets at the parent and at the child, both described as of the
+ * same instant.
  */
-export function classify(parent: CaseMark[], child: CaseMark[], now: Date, settleMs: number): Classified {
-  const out: Classified = { childAhead: [], parentAhead: [], orphans: [], conflicts: [], settling: [] };
+export function classify(parent: CaseMark[], child: CaseMark[]): Classified {
+  const out: Classified = { childAhead: [], parentAhead: [], orphans: [], conflicts: [] };
   const mine = new Map(parent.map((m) => [m.caseNo, m]));
   const theirs = new Map(child.map((m) => [m.caseNo, m]));
-  const recent = (m: CaseMark) => now.getTime() - m.lastEventAt.getTime() < settleMs;
   for (const caseNo of [...new Set([...mine.keys(), ...theirs.keys()])].sort()) {
     const p = mine.get(caseNo);
     const c = theirs.get(caseNo);
@@ -66,22 +62,17 @@ export function classify(parent: CaseMark[], child: CaseMark[], now: Date, settl
           parentEventId: p.lastEventId,
           childEventId: c.lastEventId,
         });
-      continue;
-    }
-    if (!c) {
+    } else if (!c) {
       out.orphans.push(caseNo);
     } else if (!p || c.version > p.version) {
-      if (recent(c)) out.settling.push(caseNo);
-      else out.childAhead.push({ caseNo, afterVersion: p?.version ?? 0 });
+      out.childAhead.push({ caseNo, afterVersion: p?.version ?? 0 });
     } else {
-      if (recent(p)) out.settling.push(caseNo);
-      else
-        out.parentAhead.push({
-          caseNo,
-          childVersion: c.version,
-          childEventId: c.lastEventId,
-          parentVersion: p.version,
-        });
+      out.parentAhead.push({
+        caseNo,
+        childVersion: c.version,
+        childEventId: c.lastEventId,
+        parentVersion: p.version,
+      });
     }
   }
   return out;

@@ -28,7 +28,7 @@ export interface ChildCheckRow {
   unrepaired: string[];
   orphans: string[];
   conflicts: { caseNo: string; version: number; parentEventId: string; childEventId: string }[];
-  counts: { divergent: number; unrepaired: number; orphans: number; conflicts: number; settling: number };
+  counts: { divergent: number; unrepaired: number; orphans: number; conflicts: number };
   checks_total: string;
   repaired_total: string;
   resent_total: string;
@@ -38,24 +38,24 @@ export interface ChildCheckRow {
 
 const NO_EVENT = '00000000-0000-0000-0000-000000000000';
 
+/** The md5 hex digits of the case number a key of `length` characters holds after the day. */
+const hexDigits = (length: number) => length - 9;
+
 /**
- * The bucket key of a case at the level below a prefix of `length` characters: the filing month
- * (characters 13-18 of the case number), the day (13-20), a sixteenth of the day by md5.
+ * The bucket key of a case one level below a prefix of `prefixLength` characters: the filing month
+ * (characters 13-18 of the case number), the day (13-20), then the day and one, two or three hex
+ * digits of md5(case number).
  */
-function keyExpr(prefixLength: number): string {
-  switch (prefixLength) {
-    case 0:
-      return `substr(r.case_no, 13, 6)`;
-    case 6:
-      return `substr(r.case_no, 13, 8)`;
-    default:
-      return `substr(r.case_no, 13, 8) || '-' || substr(md5(r.case_no), 1, 1)`;
-  }
+function keyExpr(prefixLength: number, col: string): string {
+  if (prefixLength === 0) return `substr(${col}, 13, 6)`;
+  if (prefixLength === 6) return `substr(${col}, 13, 8)`;
+  return prefixExpr(prefixLength === 8 ? 10 : prefixLength + 1, col);
 }
 
-/** The expression a prefix of `length` characters is a value of. */
-function prefixExpr(length: number): string {
-  return length >= 10 ? keyExpr(8) : `substr(r.case_no, 13, ${length})`;
+/** The expression a prefix (or key) of `length` characters is a value of. */
+function prefixExpr(length: number, col: string): string {
+  if (length <= 8) return `substr(${col}, 13, ${length})`;
+  return `substr(${col}, 13, 8) || '-' || substr(md5(${col}), 1, ${hexDigits(length)})`;
 }
 
 /** The SQL behind anti-entropy: digests of the replica, its events, and what a check found. */
@@ -64,24 +64,20 @@ export class ReconcileRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   /**
-   * The buckets one level below each prefix (all of the same length; "" for the top level): count and
-   * md5 of "caseNo:version:lastEventId" in case-number order. A case whose last event is missing here
-   * hashes with a zero id, so it differs.
+   * The buckets one level below each prefix ("" for the top level): count and md5 of
+   * "caseNo:version:lastEventId" in case-number order, each case as of `asOf` (its latest event that
+   * occurred before). A case whose last event is missing here hashes with a zero id, so it differs.
    */
-  async buckets(scope: DigestScope, prefixes: string[]): Promise<SyncBucket[]> {
+  async buckets(scope: DigestScope, prefixes: string[], asOf: Date): Promise<SyncBucket[]> {
     const out: SyncBucket[] = [];
     for (const [length, group] of byLength(prefixes)) {
-      const params: unknown[] = [];
-      const where = this.where(scope, length, group, params);
-      const key = keyExpr(length);
+      const params: unknown[] = [asOf];
       const rows: { key: string; n: number; hash: string }[] = await this.dataSource.query(
-        `SELECT ${key} AS key, count(*)::int AS n,
-                md5(string_agg(r.case_no || ':' || r.version || ':' || coalesce(e.event_id::text, '${NO_EVENT}'),
-                               ',' ORDER BY r.case_no)) AS hash
-         FROM case_record r
-         LEFT JOIN case_event e ON e.case_no = r.case_no AND e.version = r.version
-         ${where}
-         GROUP BY 1 ORDER BY 1`,
+        `${this.asOf(scope, length, group, params)}
+         SELECT ${keyExpr(length, 'a.case_no')} AS key, count(*)::int AS n,
+                md5(string_agg(a.case_no || ':' || a.version || ':' || coalesce(a.event_id::text, '${NO_EVENT}'),
+                               ',' ORDER BY a.case_no)) AS hash
+         FROM asof a GROUP BY 1 ORDER BY 1`,
         params,
       );
       for (const r of rows) out.push({ key: r.key, count: r.n, hash: r.hash });
@@ -89,19 +85,15 @@ export class ReconcileRepository {
     return out;
   }
 
-  /** Every case of these buckets (keys of any level): its version and last event. */
-  async marks(scope: DigestScope, prefixes: string[]): Promise<CaseMark[]> {
+  /** Every case of these buckets (keys of any level) as of `asOf`: its version and last event. */
+  async marks(scope: DigestScope, prefixes: string[], asOf: Date): Promise<CaseMark[]> {
     const out: CaseMark[] = [];
     for (const [length, group] of byLength(prefixes)) {
-      const params: unknown[] = [];
-      const where = this.where(scope, length, group, params, true);
+      const params: unknown[] = [asOf];
       const rows: { case_no: string; version: number; event_id: string | null; occurred_at: Date | null }[] =
         await this.dataSource.query(
-          `SELECT r.case_no, r.version, e.event_id, coalesce(e.occurred_at, r.updated_at) AS occurred_at
-           FROM case_record r
-           LEFT JOIN case_event e ON e.case_no = r.case_no AND e.version = r.version
-           ${where}
-           ORDER BY r.case_no`,
+          `${this.asOf(scope, length, group, params)}
+           SELECT a.case_no, a.version, a.event_id, a.occurred_at FROM asof a ORDER BY a.case_no`,
           params,
         );
       for (const r of rows)
@@ -115,17 +107,39 @@ export class ReconcileRepository {
     return out;
   }
 
-  private where(scope: DigestScope, length: number, prefixes: string[], params: unknown[], exact = false) {
+  /**
+   * `WITH asof`: the cases in scope under these prefixes as they stood at $1: the current version
+   * when its event occurred before, else the latest earlier event that did (a case with none is left
+   * out). Events occur at their origin, and the instant travels with them, so every tier that holds
+   * them all answers alike.
+   */
+  private asOf(scope: DigestScope, length: number, prefixes: string[], params: unknown[]): string {
     const conditions: string[] = [];
     if (scope) {
       params.push(scope.code);
       conditions.push(`r.${scope.column} = $${params.length}`);
     }
-    if (length > 0 || exact) {
+    if (length > 0) {
       params.push(prefixes);
-      conditions.push(`${prefixExpr(length)} = ANY($${params.length}::text[])`);
+      conditions.push(`${prefixExpr(length, 'r.case_no')} = ANY($${params.length}::text[])`);
     }
-    return conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
+    const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
+    return `WITH cur AS (
+        SELECT r.case_no, r.version, e.event_id, e.occurred_at
+        FROM case_record r
+        LEFT JOIN case_event e ON e.case_no = r.case_no AND e.version = r.version
+        ${where}
+      ), asof AS (
+        SELECT c.case_no, c.version, c.event_id, c.occurred_at FROM cur c
+        WHERE c.occurred_at IS NULL OR c.occurred_at < $1
+        UNION ALL
+        SELECT p.case_no, p.version, p.event_id, p.occurred_at FROM cur c
+        CROSS JOIN LATERAL (
+          SELECT e.case_no, e.version, e.event_id, e.occurred_at FROM case_event e
+          WHERE e.case_no = c.case_no AND e.version < c.version AND e.occurred_at < $1
+          ORDER BY e.version DESC LIMIT 1) p
+        WHERE c.occurred_at >= $1
+      )`;
   }
 
   /** The stored events of these cases after the given versions, in case and version order. */

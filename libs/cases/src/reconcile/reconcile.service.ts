@@ -34,6 +34,8 @@ const DIGEST_MAX_AGE_MS = 120_000;
 const ATTEMPTS_BEFORE_ALERT = 3;
 /** First check after start: the consumer has joined its group and caught up meanwhile. */
 const FIRST_CHECK_DELAY_MS = 5_000;
+/** After a repair, the next check with that child comes this soon: the events sent again are applied by then. */
+const FOLLOW_UP_MS = 10_000;
 /** Cases of each kind a check's record lists by number (all are counted). */
 const LISTED = 1000;
 /** Cases without a row rebuilt from the event log per pass. */
@@ -48,6 +50,8 @@ interface CheckState {
   compared: number;
   referencesAgree: boolean | null;
   childClusterId: string | null;
+  /** Both sides describe their cases as of this instant. */
+  asOf: Date;
   found: Classified;
   timer: NodeJS.Timeout;
 }
@@ -179,7 +183,8 @@ export class ReconcileService implements OnApplicationBootstrap, OnApplicationSh
     await this.rebuildRowsFromLog();
     const { node } = this.config;
     // Below the parent: tell it to check now, by sending it the top-level digest unasked.
-    if (node.parent && (reason !== 'interval' || newCluster)) await this.answer(randomUUID(), [''], false);
+    if (node.parent && (reason !== 'interval' || newCluster))
+      await this.answer(randomUUID(), [''], false, this.asOfNow());
     const checks = [];
     for (const child of node.children) checks.push({ child, checkId: await this.startCheck(child, reason) });
     return { checks };
@@ -240,16 +245,24 @@ export class ReconcileService implements OnApplicationBootstrap, OnApplicationSh
     return { column: tier === 'community' ? 'community_code' : 'district_code', code: child };
   }
 
+  /**
+   * The instant a check compares: FED_RECONCILE_SETTLE_MS ago, so that what is still travelling
+   * between the tiers makes no difference.
+   */
+  private asOfNow(): Date {
+    return new Date(this.clock.now().getTime() - this.config.reconcile.settleMs);
+  }
+
   private async startCheck(child: string, reason: string): Promise<string> {
     const running = this.checks.get(child);
     if (running) return running.checkId;
-    const state = this.newState(child, randomUUID());
+    const state = this.newState(child, randomUUID(), this.asOfNow());
     this.logger.log({ msg: 'anti-entropy check started', child, checkId: state.checkId, reason });
     await this.request(state, [''], false);
     return state.checkId;
   }
 
-  private newState(child: string, checkId: string): CheckState {
+  private newState(child: string, checkId: string, asOf: Date): CheckState {
     const state: CheckState = {
       child,
       checkId,
@@ -259,7 +272,8 @@ export class ReconcileService implements OnApplicationBootstrap, OnApplicationSh
       compared: 0,
       referencesAgree: null,
       childClusterId: null,
-      found: { childAhead: [], parentAhead: [], orphans: [], conflicts: [], settling: [] },
+      asOf,
+      found: { childAhead: [], parentAhead: [], orphans: [], conflicts: [] },
       timer: setTimeout(() => void this.serially(() => this.finish(state, true)), CHECK_TIMEOUT_MS),
     };
     this.checks.set(child, state);
@@ -272,25 +286,26 @@ export class ReconcileService implements OnApplicationBootstrap, OnApplicationSh
     await this.send(this.topics.downward(state.child), {
       checkId: state.checkId,
       sentAt: new Date(),
-      body: { kind: 'digest-request', prefixes, cases },
+      body: { kind: 'digest-request', prefixes, cases, asOf: state.asOf },
     });
   }
 
   private async receive({ position, message }: InboundControl): Promise<void> {
     const body = message.body;
-    if (body.kind === 'digest-request') return this.answer(message.checkId, body.prefixes, body.cases);
+    if (body.kind === 'digest-request')
+      return this.answer(message.checkId, body.prefixes, body.cases, body.asOf);
     if (body.kind === 'resend-request') return this.resendUp(message.checkId, body.cases);
     return this.compare(position.sender!, message);
   }
 
   /** At the child: the digest of the requested buckets, or their cases, sent up. */
-  private async answer(checkId: string, prefixes: string[], cases: boolean): Promise<void> {
+  private async answer(checkId: string, prefixes: string[], cases: boolean, asOf: Date): Promise<void> {
     const parent = this.config.node.parent;
     if (!parent) return;
     const top = prefixes.includes('');
     const [buckets, marks] = cases
-      ? [[], await this.repo.marks(null, prefixes)]
-      : [await this.repo.buckets(null, prefixes), []];
+      ? [[], await this.repo.marks(null, prefixes, asOf)]
+      : [await this.repo.buckets(null, prefixes, asOf), []];
     await this.send(this.topics.inbound(parent), {
       checkId,
       sentAt: new Date(),
@@ -298,6 +313,7 @@ export class ReconcileService implements OnApplicationBootstrap, OnApplicationSh
         kind: 'digest',
         prefixes,
         cases,
+        asOf,
         buckets,
         marks,
         referencesHash: top ? await this.referencesHash(parent) : '',
@@ -341,7 +357,7 @@ export class ReconcileService implements OnApplicationBootstrap, OnApplicationSh
     if (!state || state.checkId !== message.checkId) {
       // The child asked for a check (it started, or found a new cluster); one running already covers it.
       if (!unasked || state) return;
-      state = this.newState(child, message.checkId);
+      state = this.newState(child, message.checkId, body.asOf);
       state.outstanding = 1;
       state.messages = 1;
       this.logger.log({ msg: 'anti-entropy check started', child, checkId: state.checkId, reason: 'child' });
@@ -355,12 +371,12 @@ export class ReconcileService implements OnApplicationBootstrap, OnApplicationSh
       if (!state.referencesAgree) await this.resendReferences(child);
     }
     if (body.cases) {
-      const mine = await this.repo.marks(scope, body.prefixes);
-      const found = classify(mine, body.marks, this.clock.now(), this.config.reconcile.settleMs);
+      const mine = await this.repo.marks(scope, body.prefixes, state.asOf);
+      const found = classify(mine, body.marks);
       for (const k of Object.keys(found) as (keyof Classified)[])
         (state.found[k] as unknown[]).push(...(found[k] as unknown[]));
     } else {
-      const mine = await this.repo.buckets(scope, body.prefixes);
+      const mine = await this.repo.buckets(scope, body.prefixes, state.asOf);
       if (body.prefixes.includes('')) state.compared = Math.max(sum(mine), sum(body.buckets));
       const { deeper, leaves } = narrow(mine, body.buckets, LEAF_MAX);
       const count = countOf(mine, body.buckets);
@@ -397,18 +413,9 @@ export class ReconcileService implements OnApplicationBootstrap, OnApplicationSh
     let repaired = 0;
     const attempts = new Map<string, number>();
     if (!timedOut) {
-      const stillOpen = new Set([
-        ...divergent,
-        ...f.settling,
-        ...f.orphans,
-        ...f.conflicts.map((c) => c.caseNo),
-      ]);
+      const stillOpen = new Set([...divergent, ...f.orphans, ...f.conflicts.map((c) => c.caseNo)]);
       for (const caseNo of memory.attempts.keys()) if (!stillOpen.has(caseNo)) repaired++;
       for (const caseNo of divergent) attempts.set(caseNo, (memory.attempts.get(caseNo) ?? 0) + 1);
-      for (const caseNo of f.settling) {
-        const before = memory.attempts.get(caseNo);
-        if (before !== undefined) attempts.set(caseNo, before);
-      }
       memory.attempts = attempts;
     }
     const unrepaired = [
@@ -419,9 +426,7 @@ export class ReconcileService implements OnApplicationBootstrap, OnApplicationSh
       ? 'no-answer'
       : divergent.length + f.orphans.length + f.conflicts.length > 0 || state.referencesAgree === false
         ? 'diverged'
-        : f.settling.length > 0
-          ? 'settling'
-          : 'agreed';
+        : 'agreed';
     await this.repo.saveCheck({
       child,
       checkId: state.checkId,
@@ -441,7 +446,6 @@ export class ReconcileService implements OnApplicationBootstrap, OnApplicationSh
         unrepaired: unrepaired.length,
         orphans: f.orphans.length,
         conflicts: f.conflicts.length,
-        settling: f.settling.length,
       },
       repaired,
       resent,
@@ -459,7 +463,6 @@ export class ReconcileService implements OnApplicationBootstrap, OnApplicationSh
       casesCompared: state.compared,
       messages: state.messages,
       divergent: divergent.length,
-      settling: f.settling.length,
       repaired,
       nodeCode: this.config.node.code,
     };
@@ -488,9 +491,9 @@ export class ReconcileService implements OnApplicationBootstrap, OnApplicationSh
         nodeCode: this.config.node.code,
       });
     // What was sent again is looked at again soon, rather than at the next interval.
-    if (!timedOut && (divergent.length > 0 || f.settling.length > 0) && !this.stopped) {
+    if (!timedOut && divergent.length > 0 && !this.stopped) {
       clearTimeout(this.followUps.get(child));
-      const wait = Math.max(3_000, Math.min(this.config.reconcile.settleMs + 2_000, 60_000));
+      const wait = FOLLOW_UP_MS;
       this.followUps.set(
         child,
         setTimeout(() => void this.serially(() => this.startCheck(child, 'follow-up')), wait),

@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file fed/v1/sync.proto.
  */
 export const file_fed_v1_sync: GenFile = /*@__PURE__*/
-  fileDesc("ChFmZWQvdjEvc3luYy5wcm90bxIGZmVkLnYxItgBCgtTeW5jTWVzc2FnZRIQCghjaGVja19pZBgBIAEoCRIrCgdzZW50X2F0GAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIvCg5kaWdlc3RfcmVxdWVzdBgKIAEoCzIVLmZlZC52MS5EaWdlc3RSZXF1ZXN0SAASIAoGZGlnZXN0GAsgASgLMg4uZmVkLnYxLkRpZ2VzdEgAEi8KDnJlc2VuZF9yZXF1ZXN0GAwgASgLMhUuZmVkLnYxLlJlc2VuZFJlcXVlc3RIAEIGCgRib2R5IjAKDURpZ2VzdFJlcXVlc3QSEAoIcHJlZml4ZXMYASADKAkSDQoFY2FzZXMYAiABKAgiOAoMRGlnZXN0QnVja2V0EgsKA2tleRgBIAEoCRINCgVjb3VudBgCIAEoDRIMCgRoYXNoGAMgASgJInYKCENhc2VNYXJrEg8KB2Nhc2Vfbm8YASABKAkSDwoHdmVyc2lvbhgCIAEoDRIVCg1sYXN0X2V2ZW50X2lkGAMgASgJEjEKDWxhc3RfZXZlbnRfYXQYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIp4BCgZEaWdlc3QSEAoIcHJlZml4ZXMYASADKAkSDQoFY2FzZXMYAiABKAgSJQoHYnVja2V0cxgDIAMoCzIULmZlZC52MS5EaWdlc3RCdWNrZXQSHwoFbWFya3MYBCADKAsyEC5mZWQudjEuQ2FzZU1hcmsSFwoPcmVmZXJlbmNlc19oYXNoGAUgASgJEhIKCmNsdXN0ZXJfaWQYBiABKAkiMwoJQ2FzZUFmdGVyEg8KB2Nhc2Vfbm8YASABKAkSFQoNYWZ0ZXJfdmVyc2lvbhgCIAEoDSIxCg1SZXNlbmRSZXF1ZXN0EiAKBWNhc2VzGAEgAygLMhEuZmVkLnYxLkNhc2VBZnRlcmIGcHJvdG8z", [file_google_protobuf_timestamp]);
+  fileDesc("ChFmZWQvdjEvc3luYy5wcm90bxIGZmVkLnYxItgBCgtTeW5jTWVzc2FnZRIQCghjaGVja19pZBgBIAEoCRIrCgdzZW50X2F0GAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIvCg5kaWdlc3RfcmVxdWVzdBgKIAEoCzIVLmZlZC52MS5EaWdlc3RSZXF1ZXN0SAASIAoGZGlnZXN0GAsgASgLMg4uZmVkLnYxLkRpZ2VzdEgAEi8KDnJlc2VuZF9yZXF1ZXN0GAwgASgLMhUuZmVkLnYxLlJlc2VuZFJlcXVlc3RIAEIGCgRib2R5IlsKDURpZ2VzdFJlcXVlc3QSEAoIcHJlZml4ZXMYASADKAkSDQoFY2FzZXMYAiABKAgSKQoFYXNfb2YYAyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIjgKDERpZ2VzdEJ1Y2tldBILCgNrZXkYASABKAkSDQoFY291bnQYAiABKA0SDAoEaGFzaBgDIAEoCSJ2CghDYXNlTWFyaxIPCgdjYXNlX25vGAEgASgJEg8KB3ZlcnNpb24YAiABKA0SFQoNbGFzdF9ldmVudF9pZBgDIAEoCRIxCg1sYXN0X2V2ZW50X2F0GAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCLJAQoGRGlnZXN0EhAKCHByZWZpeGVzGAEgAygJEg0KBWNhc2VzGAIgASgIEiUKB2J1Y2tldHMYAyADKAsyFC5mZWQudjEuRGlnZXN0QnVja2V0Eh8KBW1hcmtzGAQgAygLMhAuZmVkLnYxLkNhc2VNYXJrEhcKD3JlZmVyZW5jZXNfaGFzaBgFIAEoCRISCgpjbHVzdGVyX2lkGAYgASgJEikKBWFzX29mGAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCIzCglDYXNlQWZ0ZXISDwoHY2FzZV9ubxgBIAEoCRIVCg1hZnRlcl92ZXJzaW9uGAIgASgNIjEKDVJlc2VuZFJlcXVlc3QSIAoFY2FzZXMYASADKAsyES5mZWQudjEuQ2FzZUFmdGVyYgZwcm90bzM", [file_google_protobuf_timestamp]);
 
 /**
  * Anti-entropy between a node and its parent. These messages travel on the same topics as the
@@ -20,9 +20,12 @@ export const file_fed_v1_sync: GenFile = /*@__PURE__*/
  * one is made good by the next check.
  *
  * Cases are bucketed by the filing date in their case number (characters 13-20): a month
- * ("202612"), a day ("20261208"), then a sixteenth of a day by the first hex digit of md5(case
- * number) ("20261208-a"). A bucket is a count and the md5 of "caseNo:version:lastEventId" of its
- * cases, comma-joined in case-number order.
+ * ("202612"), a day ("20261208"), then a 16th, 256th and 4096th of a day by the first one, two or
+ * three hex digits of md5(case number) ("20261208-a", "20261208-a3", "20261208-a3f"). A bucket is a
+ * count and the md5 of "caseNo:version:lastEventId" of its cases, comma-joined in case-number order.
+ * Both sides describe their cases as of the same instant `as_of`, chosen by who starts the check a
+ * little in the past: the latest event of each case that occurred before it. Events still in flight
+ * then make no difference.
  *
  * @generated from message fed.v1.SyncMessage
  */
@@ -85,6 +88,11 @@ export type DigestRequest = Message<"fed.v1.DigestRequest"> & {
    * @generated from field: bool cases = 2;
    */
   cases: boolean;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp as_of = 3;
+   */
+  asOf?: Timestamp | undefined;
 };
 
 /**
@@ -192,6 +200,11 @@ export type Digest = Message<"fed.v1.Digest"> & {
    * @generated from field: string cluster_id = 6;
    */
   clusterId: string;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp as_of = 7;
+   */
+  asOf?: Timestamp | undefined;
 };
 
 /**
