@@ -68,8 +68,8 @@ class NodeEnv {
   FED_RECONCILE_INTERVAL_MS?: number;
 
   /**
-   * A case whose newest event is younger than this (ms, default 30000) may still be on its way: a
-   * check leaves it to the next one rather than send it again.
+   * A check compares the tiers as they stood this long ago (ms, default 30000): events still on
+   * their way make no difference.
    */
   @IsOptional()
   @Transform(({ value }: { value: string }) => Number(value))
@@ -126,7 +126,7 @@ export interface NodeConfig {
   reconcile: {
     /** Between two checks with each child; 0: none but on start, on a new cluster and on demand. */
     intervalMs: number;
-    /** How old a case's newest event must be before a difference counts as one. */
+    /** A check compares the tiers as they stood this long ago. */
     settleMs: number;
   };
 }

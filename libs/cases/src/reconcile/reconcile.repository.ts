@@ -2,8 +2,15 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { CaseMark, SyncBucket } from '@fed/contracts';
 
-/** Which of this node's cases a digest covers: all of them (at the child), or one child's (at the parent). */
-export type DigestScope = { column: 'community_code' | 'district_code'; code: string } | null;
+/**
+ * Which of this node's cases a digest covers: all of them (at the child), or one child's (at the
+ * parent, `filter`); and the communities they belong to, whose case numbers begin with their code,
+ * so that a bucket below the top level is read by ranges of the primary key.
+ */
+export interface DigestScope {
+  filter: { column: 'community_code' | 'district_code'; code: string } | null;
+  communities: string[];
+}
 
 /** A case's event as stored here, to publish again. */
 export interface StoredEvent {
@@ -28,7 +35,7 @@ export interface ChildCheckRow {
   unrepaired: string[];
   orphans: string[];
   conflicts: { caseNo: string; version: number; parentEventId: string; childEventId: string }[];
-  counts: { divergent: number; unrepaired: number; orphans: number; conflicts: number };
+  counts: { divergent: number; unrepaired: number; orphans: number; conflicts: number; unexamined: number };
   checks_total: string;
   repaired_total: string;
   resent_total: string;
@@ -115,18 +122,27 @@ export class ReconcileRepository {
    */
   private asOf(scope: DigestScope, length: number, prefixes: string[], params: unknown[]): string {
     const conditions: string[] = [];
-    if (scope) {
-      params.push(scope.code);
-      conditions.push(`r.${scope.column} = $${params.length}`);
+    if (scope.filter) {
+      params.push(scope.filter.code);
+      conditions.push(`r.${scope.filter.column} = $${params.length}`);
     }
+    let from = 'case_record r';
     if (length > 0) {
       params.push(prefixes);
       conditions.push(`${prefixExpr(length, 'r.case_no')} = ANY($${params.length}::text[])`);
+      // Case numbers are community code, filing date, sequence (digits only): each community's
+      // cases of a month or day are one range of the primary key.
+      const dates = [...new Set(prefixes.map((p) => p.slice(0, 8)))];
+      const lo = scope.communities.flatMap((c) => dates.map((d) => `${c}${d}`));
+      const hi = scope.communities.flatMap((c) => dates.map((d) => `${c}${d}${'9'.repeat(20 - d.length)}`));
+      params.push(lo, hi);
+      from = `unnest($${params.length - 1}::text[], $${params.length}::text[]) AS b(lo, hi)
+        JOIN case_record r ON r.case_no BETWEEN b.lo AND b.hi`;
     }
     const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
     return `WITH cur AS (
         SELECT r.case_no, r.version, e.event_id, e.occurred_at
-        FROM case_record r
+        FROM ${from}
         LEFT JOIN case_event e ON e.case_no = r.case_no AND e.version = r.version
         ${where}
       ), asof AS (

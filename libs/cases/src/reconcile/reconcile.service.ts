@@ -25,6 +25,8 @@ import { DigestScope, ReconcileRepository } from './reconcile.repository';
 const LEAF_MAX = 256;
 /** Most cases one answer lists, most prefixes one request names: messages of tens of kilobytes. */
 const CASES_PER_MESSAGE = 2000;
+/** Cases a check compares one by one at most: a flood of differences is worked off check by check. */
+const LEAF_CASES_PER_CHECK = 20_000;
 const PREFIXES_PER_MESSAGE = 500;
 /** A check whose answers have not all come within this time ends as "no-answer". */
 const CHECK_TIMEOUT_MS = 60_000;
@@ -52,6 +54,9 @@ interface CheckState {
   childClusterId: string | null;
   /** Both sides describe their cases as of this instant. */
   asOf: Date;
+  /** Cases of differing buckets listed so far, and those left for the next check. */
+  listed: number;
+  unexamined: number;
   found: Classified;
   timer: NodeJS.Timeout;
 }
@@ -240,9 +245,26 @@ export class ReconcileService implements OnApplicationBootstrap, OnApplicationSh
     });
   }
 
+  /** At the parent: its replica of one child's cases. */
   private scopeOf(child: string): DigestScope {
     const tier = this.config.topology.get(child).tier;
-    return { column: tier === 'community' ? 'community_code' : 'district_code', code: child };
+    return {
+      filter: { column: tier === 'community' ? 'community_code' : 'district_code', code: child },
+      communities: this.communitiesUnder(child),
+    };
+  }
+
+  /** At the child: all its cases. */
+  private ownScope(): DigestScope {
+    return { filter: null, communities: this.communitiesUnder(this.config.node.code) };
+  }
+
+  private communitiesUnder(code: string): string[] {
+    const { topology } = this.config;
+    return topology
+      .all()
+      .filter((n) => n.tier === 'community' && topology.isWithin(n.code, code))
+      .map((n) => n.code);
   }
 
   /**
@@ -273,6 +295,8 @@ export class ReconcileService implements OnApplicationBootstrap, OnApplicationSh
       referencesAgree: null,
       childClusterId: null,
       asOf,
+      listed: 0,
+      unexamined: 0,
       found: { childAhead: [], parentAhead: [], orphans: [], conflicts: [] },
       timer: setTimeout(() => void this.serially(() => this.finish(state, true)), CHECK_TIMEOUT_MS),
     };
@@ -304,8 +328,8 @@ export class ReconcileService implements OnApplicationBootstrap, OnApplicationSh
     if (!parent) return;
     const top = prefixes.includes('');
     const [buckets, marks] = cases
-      ? [[], await this.repo.marks(null, prefixes, asOf)]
-      : [await this.repo.buckets(null, prefixes, asOf), []];
+      ? [[], await this.repo.marks(this.ownScope(), prefixes, asOf)]
+      : [await this.repo.buckets(this.ownScope(), prefixes, asOf), []];
     await this.send(this.topics.inbound(parent), {
       checkId,
       sentAt: new Date(),
@@ -380,8 +404,16 @@ export class ReconcileService implements OnApplicationBootstrap, OnApplicationSh
       if (body.prefixes.includes('')) state.compared = Math.max(sum(mine), sum(body.buckets));
       const { deeper, leaves } = narrow(mine, body.buckets, LEAF_MAX);
       const count = countOf(mine, body.buckets);
-      for (const group of groupByBudget(leaves, count, CASES_PER_MESSAGE))
+      for (const group of groupByBudget(leaves, count, CASES_PER_MESSAGE)) {
+        // A check lists at most LEAF_CASES_PER_CHECK cases; what differs beyond waits for the next.
+        const n = group.reduce((total, key) => total + count(key), 0);
+        if (state.listed + n > LEAF_CASES_PER_CHECK) {
+          state.unexamined += n;
+          continue;
+        }
+        state.listed += n;
         await this.request(state, group, true);
+      }
       for (const [, group] of groupsByLength(deeper))
         for (const part of chunks(group, PREFIXES_PER_MESSAGE)) await this.request(state, part, false);
     }
@@ -424,7 +456,8 @@ export class ReconcileService implements OnApplicationBootstrap, OnApplicationSh
     ].sort();
     const outcome = timedOut
       ? 'no-answer'
-      : divergent.length + f.orphans.length + f.conflicts.length > 0 || state.referencesAgree === false
+      : divergent.length + f.orphans.length + f.conflicts.length + state.unexamined > 0 ||
+          state.referencesAgree === false
         ? 'diverged'
         : 'agreed';
     await this.repo.saveCheck({
@@ -446,6 +479,7 @@ export class ReconcileService implements OnApplicationBootstrap, OnApplicationSh
         unrepaired: unrepaired.length,
         orphans: f.orphans.length,
         conflicts: f.conflicts.length,
+        unexamined: state.unexamined,
       },
       repaired,
       resent,
@@ -491,7 +525,7 @@ export class ReconcileService implements OnApplicationBootstrap, OnApplicationSh
         nodeCode: this.config.node.code,
       });
     // What was sent again is looked at again soon, rather than at the next interval.
-    if (!timedOut && divergent.length > 0 && !this.stopped) {
+    if (!timedOut && (divergent.length > 0 || state.unexamined > 0) && !this.stopped) {
       clearTimeout(this.followUps.get(child));
       const wait = FOLLOW_UP_MS;
       this.followUps.set(
