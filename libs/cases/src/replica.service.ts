@@ -2,7 +2,6 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import {
   CASE_FILED,
-  CATALOG_ITEM_PUBLISHED,
   CaseSnapshot,
   decodeEvent,
   FederationEvent,
@@ -13,7 +12,6 @@ import {
   DEAD_LETTER_PAYLOAD_LIMIT,
   HEADERS,
   InboundBatch,
-  InboundEvent,
   InboundReference,
   MessagePosition,
   OutboxRelay,
@@ -23,6 +21,7 @@ import {
 } from '@fed/federation';
 import { Metrics, NODE_CONFIG, NodeConfig } from '@fed/platform';
 import { planApply } from './case.fold';
+import { Admission } from './sync/admission';
 import { ReferenceRepository } from './reference.repository';
 import { SupervisionRepository } from './supervision/supervision.repository';
 import { SupervisionService } from './supervision/supervision.service';
@@ -46,6 +45,7 @@ interface Candidate {
 export class ReplicaService {
   private readonly logger = new Logger(ReplicaService.name);
   private readonly topics: Topics;
+  private readonly admission: Admission;
   private applying: Promise<unknown> = Promise.resolve();
 
   constructor(
@@ -59,6 +59,7 @@ export class ReplicaService {
     @Inject(NODE_CONFIG) private readonly config: NodeConfig,
   ) {
     this.topics = new Topics(config.namespace);
+    this.admission = new Admission(config.node, config.topology, config.namespace);
   }
 
   async applyBatch(batch: InboundBatch): Promise<void> {
@@ -71,13 +72,13 @@ export class ReplicaService {
     }));
     const references: InboundReference[] = [];
     for (const inbound of batch.references) {
-      const refusal = this.referenceRefusal(inbound);
+      const refusal = this.admission.referenceRefusal(inbound.event, inbound.position);
       if (refusal) letters.push(letter('not-allowed', inbound, refusal));
       else references.push(inbound);
     }
     const accepted: Candidate[] = [];
     for (const inbound of batch.events) {
-      const refusal = this.refusal(inbound);
+      const refusal = this.admission.eventRefusal(inbound.event, inbound.position);
       if (refusal) letters.push(letter('not-allowed', inbound, refusal));
       else
         accepted.push({
@@ -195,67 +196,6 @@ export class ReplicaService {
   }
 
   /**
-   * Why this node refuses an event outright, or null. From below, only its own subtree may write to
-   * it; from above, only its parent, with events of its ancestors about cases of its own subtree.
-   */
-  private refusal({ event, position }: InboundEvent): string | null {
-    const self = this.config.node.code;
-    const { topology } = this.config;
-    const sender = position.sender;
-    if (!sender || !topology.has(sender))
-      return `sender ${sender ?? '(none)'} is not a node of the federation`;
-    if (!topology.has(event.originNode)) return `origin ${event.originNode} is not a node of the federation`;
-    if (topology.get(event.originNode).tier !== event.originTier) {
-      return `origin ${event.originNode} is a ${topology.get(event.originNode).tier}, not a ${event.originTier}`;
-    }
-    const community = event.caseNo.slice(0, 12);
-    if (!topology.has(community) || topology.get(community).tier !== 'community') {
-      return `case ${event.caseNo} does not belong to a community of the federation`;
-    }
-    // Which way a message came is told by the topic it was read from — only children write to
-    // <ns>.up.<self>, only the parent to <ns>.down.<self> (broker ACLs enforce that in production);
-    // the sender header must agree with it.
-    const fromBelow = position.topic === this.topics.inbound(self) && topology.get(sender).parent === self;
-    const fromAbove = position.topic === this.topics.downward(self) && this.config.node.parent === sender;
-    if (fromBelow) {
-      if (event.originNode === self || !topology.isWithin(event.originNode, sender)) {
-        return `origin ${event.originNode} is not within sender ${sender}`;
-      }
-      if (!topology.isWithin(community, sender)) {
-        return `case ${event.caseNo} does not belong to a community under ${sender}`;
-      }
-    } else if (fromAbove) {
-      if (!topology.isWithin(sender, event.originNode)) {
-        return `origin ${event.originNode} is not ${sender} or above it`;
-      }
-      if (!topology.isWithin(community, self)) return `case ${event.caseNo} does not belong under ${self}`;
-      if (event.body.type === CASE_FILED) return 'a case is filed by its community, never sent down';
-    } else {
-      return `sender ${sender} on ${position.topic} is neither a child writing up nor the parent writing down to ${self}`;
-    }
-    if (event.body.type === CASE_FILED) {
-      const r = event.body.record;
-      const district = topology.get(community).parent;
-      if (
-        r.communityCode !== community ||
-        r.districtCode !== district ||
-        r.cityCode !== topology.get(district ?? '').parent
-      ) {
-        return `case ${event.caseNo} names community/district/city codes that do not match the topology`;
-      }
-      if (event.originNode !== community) return `case ${event.caseNo} was not filed by its own community`;
-    }
-    const body = event.body;
-    if (body.type !== CASE_FILED && body.action.action === 'hand-up') {
-      const to = body.action.toNode;
-      if (!topology.has(to) || topology.get(event.originNode).parent !== to) {
-        return `case ${event.caseNo} can be handed up only to the parent of ${event.originNode}, not ${to}`;
-      }
-    }
-    return null;
-  }
-
-  /**
    * A district checks the item terms a new case carries against the catalog version it names: the
    * catalog reaches a community only through its district, so the district holds every version a
    * community can file under. (The city cannot check a district's own items; it relies on this.)
@@ -277,45 +217,15 @@ export class ReplicaService {
     });
     const known = await this.references.versions(m, wanted);
     for (const c of filings) {
-      const item = (c.event.body as { record: CaseSnapshot }).record.item;
+      const record = (c.event.body as { record: CaseSnapshot }).record;
       const published = owners
-        .map((owner) => known.get(`catalog/${owner}/${item.code}@${item.version}`))
+        .map((owner) => known.get(`catalog/${owner}/${record.item.code}@${record.item.version}`))
         .find((b) => b !== undefined);
-      const terms = published?.type === CATALOG_ITEM_PUBLISHED ? published.item : undefined;
-      const same =
-        terms !== undefined &&
-        terms.name === item.name &&
-        terms.department === item.department &&
-        terms.decidingTier === item.decidingTier &&
-        terms.promisedDays === item.promisedDays &&
-        terms.legalDays === item.legalDays;
-      if (same) continue;
+      const refusal = Admission.termsRefusal(c.event.caseNo, record, published);
+      if (!refusal) continue;
       accepted.splice(accepted.indexOf(c), 1);
-      letters.push(
-        letter(
-          'not-allowed',
-          { ...c, position: c.position! },
-          terms
-            ? `case ${c.event.caseNo} carries terms of item ${item.code} v${item.version} that differ from the catalog`
-            : `case ${c.event.caseNo} names item ${item.code} v${item.version}, which the catalog here does not know`,
-        ),
-      );
+      letters.push(letter('not-allowed', { ...c, position: c.position! }, refusal));
     }
-  }
-
-  /** Reference data comes only from the parent, published by it or a node above it. */
-  private referenceRefusal({ event, position }: InboundReference): string | null {
-    const { node, topology } = this.config;
-    const sender = position.sender;
-    if (!sender || sender !== node.parent || position.topic !== this.topics.downward(node.code))
-      return `reference data must come down from the parent ${node.parent ?? '(none)'}`;
-    if (!topology.has(event.originNode) || !topology.isWithin(sender, event.originNode)) {
-      return `origin ${event.originNode} is not ${sender} or above it`;
-    }
-    if (topology.get(event.originNode).tier !== event.originTier) {
-      return `origin ${event.originNode} is a ${topology.get(event.originNode).tier}, not a ${event.originTier}`;
-    }
-    return null;
   }
 
   /**
