@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { Client } from 'pg';
 import { DataSource, EntityManager } from 'typeorm';
 import { ReferenceBody, ReferenceEvent } from '@fed/contracts';
 
@@ -16,16 +17,30 @@ type ReferenceKind = 'catalog' | 'calendar' | 'calendar-overrides';
 
 const kindOf = (subject: string): ReferenceKind => subject.split('/')[0] as ReferenceKind;
 
+/** The channel a trigger on `reference_data` notifies on every change (1764900000001-reference-notify). */
+const CHANNEL = 'fed_reference_changed';
+/** A safety net beside the notifications: how often the data's watermark is compared. */
+const WATERMARK_POLL_MS = 5_000;
+const RELISTEN_MS = 1_000;
+
 /** Catalog and calendar as this node knows them: newest version per subject, and every version seen. */
 @Injectable()
-export class ReferenceRepository {
+export class ReferenceRepository implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger(ReferenceRepository.name);
   private changes = 0;
+  private listener?: Client;
+  private watermark?: string;
+  private poll?: NodeJS.Timeout;
+  private relisten?: NodeJS.Timeout;
+  private closed = false;
 
   constructor(private readonly dataSource: DataSource) {}
 
   /**
-   * Bumped after a commit that changed reference data here (this node's process is the only writer
-   * of its database), so readers can cache what they derive from it until the next change.
+   * Bumped whenever reference data changed in this node's database, by this process or another (a
+   * rolling restart runs two), so that readers can cache what they derive from it until the next
+   * change. This process bumps it itself after its own commits; a PostgreSQL notification tells it of
+   * the others', and a watermark compared every few seconds of any it missed.
    */
   get generation(): number {
     return this.changes;
@@ -34,6 +49,57 @@ export class ReferenceRepository {
   /** To be called after the commit of a transaction in which `storeIfNewer` returned something. */
   changed(): void {
     this.changes++;
+  }
+
+  async onModuleInit(): Promise<void> {
+    await this.listen();
+    this.poll = setInterval(() => void this.compareWatermark(), WATERMARK_POLL_MS).unref();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.closed = true;
+    clearInterval(this.poll);
+    clearTimeout(this.relisten);
+    await this.listener?.end().catch(() => undefined);
+  }
+
+  /** A connection of its own that LISTENs; lost, it is opened again and caches are dropped meanwhile. */
+  private async listen(): Promise<void> {
+    const url = (this.dataSource.options as { url?: string }).url;
+    if (!url || this.closed) return;
+    const client = new Client({ connectionString: url });
+    const retry = (err: Error) => {
+      if (this.listener !== client) return;
+      this.listener = undefined;
+      this.changes++;
+      this.logger.warn({ msg: 'reference notifications lost; listening again', err: err.message });
+      void client.end().catch(() => undefined);
+      if (!this.closed) this.relisten = setTimeout(() => void this.listen(), RELISTEN_MS);
+    };
+    client.on('notification', () => this.changes++);
+    client.on('error', retry);
+    client.on('end', () => retry(new Error('connection ended')));
+    this.listener = client;
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${CHANNEL}`);
+      this.changes++; // whatever changed before the LISTEN
+    } catch (e) {
+      retry(e as Error);
+    }
+  }
+
+  /** Count and sum of versions of the current subjects: they grow with every change. */
+  private async compareWatermark(): Promise<void> {
+    try {
+      const [row] = await this.dataSource.query<{ w: string }[]>(
+        `SELECT count(*) || ':' || coalesce(sum(version), 0) AS w FROM reference_data`,
+      );
+      if (this.watermark !== undefined && row.w !== this.watermark) this.changes++;
+      this.watermark = row.w;
+    } catch (e) {
+      this.logger.warn({ msg: 'reference data watermark not read', err: (e as Error).message });
+    }
   }
 
   /**

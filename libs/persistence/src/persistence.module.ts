@@ -19,6 +19,7 @@ import { FilingRequests1764600000000 } from './migrations/1764600000000-filing-r
 import { DeadLetterEventId1764700000000 } from './migrations/1764700000000-dead-letter-event-id';
 import { ProvisionalMeasurements1764800000000 } from './migrations/1764800000000-provisional-measurements';
 import { Reconciliation1764900000000 } from './migrations/1764900000000-reconciliation';
+import { ReferenceNotify1764900000001 } from './migrations/1764900000001-reference-notify';
 
 /** The replica schema's migrations, in order. Never rewrite one that has landed; add a new one. */
 export const MIGRATIONS = [
@@ -36,6 +37,7 @@ export const MIGRATIONS = [
   DeadLetterEventId1764700000000,
   ProvisionalMeasurements1764800000000,
   Reconciliation1764900000000,
+  ReferenceNotify1764900000001,
 ];
 
 @Injectable()
