@@ -26,7 +26,7 @@ const LEAF_MAX = 256;
 /** Most cases one answer lists, most prefixes one request names: messages of tens of kilobytes. */
 const CASES_PER_MESSAGE = 2000;
 /** Cases a check compares one by one at most: a flood of differences is worked off check by check. */
-const LEAF_CASES_PER_CHECK = 20_000;
+const LEAF_CASES_PER_CHECK = 4_000;
 const PREFIXES_PER_MESSAGE = 500;
 /** A check whose answers have not all come within this time ends as "no-answer". */
 const CHECK_TIMEOUT_MS = 60_000;
@@ -40,6 +40,11 @@ const FIRST_CHECK_DELAY_MS = 5_000;
 const FOLLOW_UP_MS = 10_000;
 /** Cases of each kind a check's record lists by number (all are counted). */
 const LISTED = 1000;
+/** Above this many events applied per second, a routine check waits for the next interval... */
+const BUSY_EVENTS_PER_S = 100;
+/** ...but no more than this many times in a row. */
+const MAX_DEFERRALS = 3;
+const LOAD_WINDOW_MS = 5_000;
 /** Cases without a row rebuilt from the event log per pass. */
 const REBUILD_LIMIT = 1000;
 
@@ -87,6 +92,12 @@ export class ReconcileService implements OnApplicationBootstrap, OnApplicationSh
   private first?: NodeJS.Timeout;
   private followUps = new Map<string, NodeJS.Timeout>();
   private clusterId: string | null = null;
+  private load?: NodeJS.Timeout;
+  private lastLoad?: { total: number; at: number };
+  /** Events applied per second lately (see measureLoad). */
+  private rate = 0;
+  /** Periodic checks put off in a row because live traffic kept the node busy. */
+  private deferred = 0;
   private stopped = false;
 
   constructor(
@@ -113,12 +124,22 @@ export class ReconcileService implements OnApplicationBootstrap, OnApplicationSh
     this.first = setTimeout(() => void this.serially(() => this.tick('start')), FIRST_CHECK_DELAY_MS);
     const every = this.config.reconcile.intervalMs;
     if (every > 0) this.interval = setInterval(() => void this.serially(() => this.tick('interval')), every);
+    this.load = setInterval(() => void this.measureLoad(), LOAD_WINDOW_MS);
+  }
+
+  /** Events applied here per second over the last few seconds: how busy live traffic keeps the node. */
+  private async measureLoad(): Promise<void> {
+    const total = (await this.metrics.eventsApplied.get()).values.reduce((n, v) => n + v.value, 0);
+    const now = Date.now();
+    if (this.lastLoad) this.rate = ((total - this.lastLoad.total) * 1000) / (now - this.lastLoad.at);
+    this.lastLoad = { total, at: now };
   }
 
   onApplicationShutdown(): void {
     this.stopped = true;
     clearTimeout(this.first);
     clearInterval(this.interval);
+    clearInterval(this.load);
     for (const t of this.followUps.values()) clearTimeout(t);
     for (const s of this.checks.values()) clearTimeout(s.timer);
   }
@@ -184,6 +205,19 @@ export class ReconcileService implements OnApplicationBootstrap, OnApplicationSh
 
   private async tick(reason: string): Promise<{ checks: { child: string; checkId: string }[] }> {
     if (this.stopped) return { checks: [] };
+    // A routine check yields to live traffic (a check reads every case of a child), a few times at
+    // most; a start, a new cluster, lost offsets and a request never wait.
+    if (reason === 'interval' && this.rate > BUSY_EVENTS_PER_S && this.deferred < MAX_DEFERRALS) {
+      this.deferred++;
+      this.logger.log({
+        msg: 'anti-entropy check put off: live traffic keeps the node busy',
+        eventsPerSecond: Math.round(this.rate),
+        deferred: this.deferred,
+        nodeCode: this.config.node.code,
+      });
+      return { checks: [] };
+    }
+    if (reason === 'interval') this.deferred = 0;
     const newCluster = await this.watchCluster();
     await this.rebuildRowsFromLog();
     const { node } = this.config;
@@ -404,17 +438,28 @@ export class ReconcileService implements OnApplicationBootstrap, OnApplicationSh
       if (body.prefixes.includes('')) state.compared = Math.max(sum(mine), sum(body.buckets));
       const { deeper, leaves } = narrow(mine, body.buckets, LEAF_MAX);
       const count = countOf(mine, body.buckets);
-      for (const group of groupByBudget(leaves, count, CASES_PER_MESSAGE)) {
-        // A check lists at most LEAF_CASES_PER_CHECK cases; what differs beyond waits for the next.
-        const n = group.reduce((total, key) => total + count(key), 0);
+      // A check lists at most LEAF_CASES_PER_CHECK cases; what differs beyond waits for the next.
+      const withinBudget = (keys: string[]) => {
+        const n = keys.reduce((total, key) => total + count(key), 0);
         if (state.listed + n > LEAF_CASES_PER_CHECK) {
           state.unexamined += n;
-          continue;
+          return false;
         }
         state.listed += n;
-        await this.request(state, group, true);
-      }
-      for (const [, group] of groupsByLength(deeper))
+        return true;
+      };
+      // A bucket the child does not have at all: every case of it here is an orphan, no need to ask.
+      const theirs = new Set(body.buckets.map((b) => b.key));
+      for (const [, group] of groupsByLength([...leaves, ...deeper].filter((k) => !theirs.has(k))))
+        if (withinBudget(group))
+          state.found.orphans.push(...(await this.repo.marks(scope, group, state.asOf)).map((m) => m.caseNo));
+      for (const group of groupByBudget(
+        leaves.filter((k) => theirs.has(k)),
+        count,
+        CASES_PER_MESSAGE,
+      ))
+        if (withinBudget(group)) await this.request(state, group, true);
+      for (const [, group] of groupsByLength(deeper.filter((k) => theirs.has(k))))
         for (const part of chunks(group, PREFIXES_PER_MESSAGE)) await this.request(state, part, false);
     }
     if (state.outstanding === 0) await this.finish(state, false);
@@ -525,7 +570,7 @@ export class ReconcileService implements OnApplicationBootstrap, OnApplicationSh
         nodeCode: this.config.node.code,
       });
     // What was sent again is looked at again soon, rather than at the next interval.
-    if (!timedOut && (divergent.length > 0 || state.unexamined > 0) && !this.stopped) {
+    if (!timedOut && divergent.length > 0 && !this.stopped) {
       clearTimeout(this.followUps.get(child));
       const wait = FOLLOW_UP_MS;
       this.followUps.set(
