@@ -177,7 +177,7 @@ export class ComplianceStatistics1764400000001 implements MigrationInterface {
   }
 }
 
-export const DAILY_COUNTERS = [
+const DAILY_COUNTERS = [
   'received',
   'accepted',
   'not_accepted',
@@ -203,7 +203,7 @@ const OPEN_KEYS =
 const OPEN_COUNTERS = ['open_cases', 'rectifications_open'];
 
 /** The two upserts that add `rows` (a SELECT over %ROWS%(case, sign)) to the counters. */
-export function applyChanges(rows: string): string {
+function applyChanges(rows: string): string {
   const upsert = (table: string, keys: string, counters: string[], fn: string, where: string) => `
         INSERT INTO ${table} AS s
         SELECT ${keys}, ${counters.map((c) => `sum(${c})`).join(', ')}
