@@ -5,22 +5,15 @@
  * Saturday, the last working days of December with deadlines reaching a year without an official
  * notice, and the publication of that notice.
  */
-import { join } from 'node:path';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { eventually, filingBody, getJson, postJson, putJson, testEnv } from '@fed/testing';
-
-interface RunningNode {
-  code: string;
-  url: string;
-}
-/* eslint-disable @typescript-eslint/no-require-imports */
-const { startFederation } = require('../deploy/infra/federation') as {
-  startFederation: (
-    o: Record<string, unknown>,
-  ) => Promise<{ nodes: RunningNode[]; stop: () => Promise<void> }>;
-};
-const { stderrLog } = require('../deploy/infra/util') as { stderrLog: (name: string) => (m: string) => void };
-/* eslint-enable @typescript-eslint/no-require-imports */
+import {
+  eventually,
+  filingBody,
+  getJson,
+  OwnFederation,
+  ownFederation,
+  postJson,
+  putJson,
+} from '@fed/testing';
 
 const CITY = '150200';
 const DISTRICT = '150202';
@@ -44,7 +37,7 @@ type Timing = { promisedDeadline: string; legalDeadline: string; completion: str
 type Case = { caseNo: string; version: number; lifecycle: { timing: Timing | null } };
 
 describe('dates that matter, on a pinned clock', () => {
-  let federation: { nodes: RunningNode[]; stop: () => Promise<void> };
+  let federation: OwnFederation;
   const at = (code: string, path: string) => `${federation.nodes.find((n) => n.code === code)!.url}${path}`;
 
   /** Moves every node's clock to `instant` (Asia/Shanghai time given with its offset). */
@@ -82,44 +75,12 @@ describe('dates that matter, on a pinned clock', () => {
     );
 
   beforeAll(async () => {
-    const runDir = join(process.env.FED_TEST_LOG_DIR ?? '.run', 'calendar-dates');
-    mkdirSync(runDir, { recursive: true });
-    const topologyFile = join(runDir, 'topology.json');
-    writeFileSync(
-      topologyFile,
-      JSON.stringify({
-        city: {
-          code: CITY,
-          name: '包头市',
-          port: 3000,
-          districts: [
-            {
-              code: DISTRICT,
-              name: '东河区',
-              port: 3100,
-              communities: [{ code: COMMUNITY, name: '西脑包街道 西脑包社区', port: 3101 }],
-            },
-          ],
-        },
-      }),
-    );
-    federation = await startFederation({
-      topologyFile,
+    federation = await ownFederation('calendar-dates', {
       portOffset: PORT_OFFSET,
-      namespace: `${testEnv.namespace}-dates`,
-      dbPrefix: `${testEnv.dbPrefix}_dates`,
-      brokers: testEnv.kafkaBrokers.join(','),
-      serverUrl: testEnv.pgServerUrl,
-      logDir: runDir,
-      log: stderrLog('test-dates-federation'),
+      communities: [COMMUNITY],
       // 4:55 pm on the Friday before Spring Festival 2026 (the official arrangement covers it).
-      extraEnv: {
-        TZ: 'America/New_York',
-        FED_TEST_CLOCK: '1',
-        FED_TEST_NOW: '2026-02-13T16:55:00+08:00',
-        FED_WARNING_INTERVAL_MS: '3600000',
-      },
-    });
+      extraEnv: { FED_TEST_CLOCK: '1', FED_TEST_NOW: '2026-02-13T16:55:00+08:00' },
+    }).start();
     const item = {
       name: '日期测试事项',
       department: '东河区民政局',

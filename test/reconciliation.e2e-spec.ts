@@ -5,30 +5,25 @@
  * broker dropped the records) reaches the community; and a case whose events were published and then
  * lost with the broker (a new, empty broker) reaches the district and the city, with no manual step.
  */
-import { join } from 'node:path';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
-import { eventually, filingBody, getJson, metricAt, postJson, testEnv } from '@fed/testing';
+import {
+  eventually,
+  filingBody,
+  getJson,
+  metricAt,
+  OwnFederation,
+  ownFederation,
+  postJson,
+} from '@fed/testing';
 
-interface RunningNode {
-  code: string;
-  url: string;
-  pid: number;
-  databaseUrl: string;
-}
 interface KafkaHandle {
   brokers: string;
   stop: () => Promise<void>;
 }
 /* eslint-disable @typescript-eslint/no-require-imports */
-const { startFederation } = require('../deploy/infra/federation') as {
-  startFederation: (
-    o: Record<string, unknown>,
-  ) => Promise<{ nodes: RunningNode[]; stop: () => Promise<void> }>;
-};
 const { publishDemoCatalog } = require('../deploy/infra/catalog') as {
-  publishDemoCatalog: (nodes: RunningNode[], o?: Record<string, unknown>) => Promise<number>;
+  publishDemoCatalog: (nodes: OwnFederation['nodes'], o?: Record<string, unknown>) => Promise<number>;
 };
 const { ensureKafka } = require('../deploy/infra/kafka') as {
   ensureKafka: (o: {
@@ -38,7 +33,6 @@ const { ensureKafka } = require('../deploy/infra/kafka') as {
     fresh?: boolean;
   }) => Promise<KafkaHandle>;
 };
-const { stderrLog } = require('../deploy/infra/util') as { stderrLog: (name: string) => (m: string) => void };
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 const CITY = '150200';
@@ -76,11 +70,14 @@ type Reconciliation = {
 const describeOwnBroker = process.env.KAFKA_BROKERS ? describe.skip : describe;
 
 describeOwnBroker('tiers that prove they agree (a federation and a broker of its own)', () => {
-  const runDir = join(process.env.FED_TEST_LOG_DIR ?? '.run', 'reconciliation');
-  const topologyFile = join(runDir, 'topology.json');
-  const namespace = `${testEnv.namespace}-recon`;
+  const own = ownFederation('reconciliation', {
+    portOffset: PORT_OFFSET,
+    communities: [COMMUNITY, OTHER],
+    extraEnv: { FED_RECONCILE_INTERVAL_MS: '20000', FED_RECONCILE_SETTLE_MS: '1000' },
+  });
+  const namespace = own.namespace;
   let kafka: KafkaHandle;
-  let federation: { nodes: RunningNode[]; stop: () => Promise<void> } | undefined;
+  let federation: OwnFederation | undefined;
 
   const node = (code: string) => {
     const found = federation?.nodes.find((n) => n.code === code);
@@ -99,22 +96,7 @@ describeOwnBroker('tiers that prove they agree (a federation and a broker of its
     }
   };
   const start = async () => {
-    federation = await startFederation({
-      topologyFile,
-      portOffset: PORT_OFFSET,
-      namespace,
-      dbPrefix: `${testEnv.dbPrefix}_recon`,
-      brokers: kafka.brokers,
-      serverUrl: testEnv.pgServerUrl,
-      logDir: runDir,
-      log: stderrLog('test-reconcile-federation'),
-      extraEnv: {
-        TZ: 'America/New_York',
-        FED_WARNING_INTERVAL_MS: '3600000',
-        FED_RECONCILE_INTERVAL_MS: '20000',
-        FED_RECONCILE_SETTLE_MS: '1000',
-      },
-    });
+    federation = await own.start(kafka.brokers);
   };
   const stopNode = async (code: string) => {
     const { pid } = node(code);
@@ -205,28 +187,6 @@ describeOwnBroker('tiers that prove they agree (a federation and a broker of its
   };
 
   beforeAll(async () => {
-    mkdirSync(runDir, { recursive: true });
-    writeFileSync(
-      topologyFile,
-      JSON.stringify({
-        city: {
-          code: CITY,
-          name: '包头市',
-          port: 3000,
-          districts: [
-            {
-              code: DISTRICT,
-              name: '东河区',
-              port: 3100,
-              communities: [
-                { code: COMMUNITY, name: '西脑包街道 西脑包社区', port: 3101 },
-                { code: OTHER, name: '和平路街道 和平社区', port: 3102 },
-              ],
-            },
-          ],
-        },
-      }),
-    );
     kafka = await ensureKafka({ ...BROKER, fresh: true });
     await start();
     await publishDemoCatalog(federation!.nodes);

@@ -2,83 +2,37 @@
  * Two processes of one node on one database, as during a rolling restart: reference data (catalog,
  * calendar) applied by either is seen by both, though each caches what it derives from it.
  */
-import { join } from 'node:path';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import {
   eventually,
   getJson,
+  OwnFederation,
+  ownFederation,
   putJson,
   startNodeProcess,
   stopRestartedNodes,
   testEnv,
-  TestNode,
 } from '@fed/testing';
 
-interface RunningNode {
-  code: string;
-  tier: TestNode['tier'];
-  url: string;
-  port: number;
-  databaseUrl: string;
-  logFile: string;
-}
 /* eslint-disable @typescript-eslint/no-require-imports */
-const { startFederation } = require('../deploy/infra/federation') as {
-  startFederation: (
-    o: Record<string, unknown>,
-  ) => Promise<{ nodes: RunningNode[]; stop: () => Promise<void> }>;
-};
 const { publishDemoCatalog } = require('../deploy/infra/catalog') as {
-  publishDemoCatalog: (nodes: RunningNode[], o?: Record<string, unknown>) => Promise<number>;
+  publishDemoCatalog: (nodes: OwnFederation['nodes'], o?: Record<string, unknown>) => Promise<number>;
 };
-const { stderrLog } = require('../deploy/infra/util') as { stderrLog: (name: string) => (m: string) => void };
 /* eslint-enable @typescript-eslint/no-require-imports */
 
-const CITY = '150200';
 const DISTRICT = '150202';
 const COMMUNITY = '150202001001';
 /** Clear of the shared test federation (+20000) and the other suites' own. */
 const PORT_OFFSET = 26_000;
 
 describe('two processes of a community on one database (a rolling restart)', () => {
-  const runDir = join(process.env.FED_TEST_LOG_DIR ?? '.run', 'rolling-caches');
-  const topologyFile = join(runDir, 'topology.json');
-  const namespace = `${testEnv.namespace}-caches`;
-  let federation: { nodes: RunningNode[]; stop: () => Promise<void> };
+  const own = ownFederation('rolling-caches', { portOffset: PORT_OFFSET, communities: [COMMUNITY] });
+  let federation: OwnFederation;
   const node = (code: string) => federation.nodes.find((n) => n.code === code)!;
   let urls: string[];
 
   beforeAll(async () => {
-    mkdirSync(runDir, { recursive: true });
-    writeFileSync(
-      topologyFile,
-      JSON.stringify({
-        city: {
-          code: CITY,
-          name: '包头市',
-          port: 3000,
-          districts: [
-            {
-              code: DISTRICT,
-              name: '东河区',
-              port: 3100,
-              communities: [{ code: COMMUNITY, name: '西脑包街道 西脑包社区', port: 3101 }],
-            },
-          ],
-        },
-      }),
-    );
-    federation = await startFederation({
-      topologyFile,
-      portOffset: PORT_OFFSET,
-      namespace,
-      dbPrefix: `${testEnv.dbPrefix}_caches`,
-      brokers: testEnv.kafkaBrokers.join(','),
-      serverUrl: testEnv.pgServerUrl,
-      logDir: runDir,
-      log: stderrLog('test-caches-federation'),
-      extraEnv: { TZ: 'America/New_York', FED_WARNING_INTERVAL_MS: '3600000' },
-    });
+    federation = await own.start();
     await publishDemoCatalog(federation.nodes);
     const first = node(COMMUNITY);
     const second = {
@@ -87,7 +41,11 @@ describe('two processes of a community on one database (a rolling restart)', () 
       url: `http://127.0.0.1:${first.port + 50}`,
       logFile: first.logFile.replace(/\.log$/, '-second.log'),
     };
-    startNodeProcess(second, { topologyFile, kafkaBrokers: testEnv.kafkaBrokers, namespace });
+    startNodeProcess(second, {
+      topologyFile: own.topologyFile,
+      kafkaBrokers: testEnv.kafkaBrokers,
+      namespace: own.namespace,
+    });
     urls = [first.url, second.url];
     for (const url of urls)
       await eventually(

@@ -5,3 +5,4 @@ export * from './test-env';
 export * from './http';
 export * from './processes';
 export * from './federation';
+export * from './own-federation';

@@ -58,10 +58,10 @@ export class ReferencePublisher {
     return event;
   }
 
-  /** Outbox rows carrying `raw` to every child's down topic. */
-  toChildren(event: ReferenceEvent, raw: Buffer): OutboxRow[] {
+  /** Outbox rows carrying `raw` to the down topic of every child (or of those given). */
+  toChildren(event: ReferenceEvent, raw: Buffer, children = this.config.node.children): OutboxRow[] {
     const { node } = this.config;
-    return node.children.map((child) => ({
+    return children.map((child) => ({
       topic: this.topics.downward(child),
       key: event.subject,
       value: raw,

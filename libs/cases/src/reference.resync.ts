@@ -25,18 +25,25 @@ export class ReferenceResync implements OnApplicationBootstrap {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    const { node, topology } = this.config;
-    if (node.children.length === 0) return;
-    const current = await this.references.all();
-    const rows = current.flatMap((r) => {
-      if (!topology.has(r.owner)) return [];
-      const event = referenceEventOf(r, topology);
-      return this.publisher.toChildren(event, Buffer.from(encodeReference(event)));
-    });
-    if (rows.length === 0) return;
+    const children = this.config.node.children;
+    if (children.length === 0) return;
+    const subjects = await this.resend(children);
+    if (subjects > 0) this.logger.log({ msg: 'reference data re-sent to the children', subjects });
+  }
+
+  /** Sends `children` the current version of every piece of reference data held here; how many. */
+  async resend(children: string[]): Promise<number> {
+    const { topology } = this.config;
+    const events = (await this.references.all())
+      .filter((r) => topology.has(r.owner))
+      .map((r) => referenceEventOf(r, topology));
+    const rows = events.flatMap((e) =>
+      this.publisher.toChildren(e, Buffer.from(encodeReference(e)), children),
+    );
+    if (rows.length === 0) return 0;
     await this.replica.transaction((m) => this.outbox.append(m, rows));
     this.relay.wake();
-    this.logger.log({ msg: 'reference data re-sent to the children', subjects: current.length });
+    return events.length;
   }
 }
 

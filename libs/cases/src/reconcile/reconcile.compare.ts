@@ -106,3 +106,10 @@ export function chunks<T>(list: T[], size: number): T[][] {
   for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
   return out;
 }
+
+/** Keys grouped by their length (their level), in the order given. */
+export function byLength(keys: string[]): Map<number, string[]> {
+  const out = new Map<number, string[]>();
+  for (const k of keys) out.set(k.length, [...(out.get(k.length) ?? []), k]);
+  return out;
+}

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { CaseMark, SyncBucket } from '@fed/contracts';
+import { byLength } from './reconcile.compare';
 
 /**
  * Which of this node's cases a digest covers: all of them (at the child), or one child's (at the
@@ -184,17 +185,6 @@ export class ReconcileRepository {
     }));
   }
 
-  /** Stored event ids of the given `caseNo:version` keys. */
-  async eventIds(keys: { caseNo: string; version: number }[]): Promise<Map<string, string>> {
-    if (keys.length === 0) return new Map();
-    const rows: { case_no: string; version: number; event_id: string }[] = await this.dataSource.query(
-      `SELECT e.case_no, e.version, e.event_id FROM case_event e
-       JOIN unnest($1::text[], $2::int[]) AS k(case_no, version) USING (case_no, version)`,
-      [keys.map((k) => k.caseNo), keys.map((k) => k.version)],
-    );
-    return new Map(rows.map((r) => [`${r.case_no}:${r.version}`, r.event_id]));
-  }
-
   /** Cases whose events are held here while their row is not (removed by hand), up to `limit`. */
   async casesWithoutRow(limit: number): Promise<string[]> {
     const rows: { case_no: string }[] = await this.dataSource.query(
@@ -286,10 +276,4 @@ export class ReconcileRepository {
       ],
     );
   }
-}
-
-function byLength(prefixes: string[]): Map<number, string[]> {
-  const out = new Map<number, string[]>();
-  for (const p of prefixes) out.set(p.length, [...(out.get(p.length) ?? []), p]);
-  return out;
 }

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { decodeEvent, encodeReference, encodeSync, SyncBucket, SyncMessage } from '@fed/contracts';
+import { decodeEvent, encodeSync, SyncBucket, SyncMessage } from '@fed/contracts';
 import {
   FederationServer,
   HEADERS,
@@ -15,11 +15,11 @@ import {
 import { Metrics, NODE_CONFIG, NodeConfig } from '@fed/platform';
 import { planApply } from '../case.fold';
 import { ReferenceRepository } from '../reference.repository';
-import { referenceEventOf } from '../reference.resync';
+import { ReferenceResync } from '../reference.resync';
 import { ReplicaRepository } from '../replica.repository';
 import { Clock } from '../warning/clock';
-import { chunks, Classified, classify, groupByBudget, narrow } from './reconcile.compare';
-import { DigestScope, ReconcileRepository } from './reconcile.repository';
+import { byLength, chunks, Classified, classify, groupByBudget, narrow } from './reconcile.compare';
+import { DigestScope, ReconcileRepository, StoredEvent } from './reconcile.repository';
 
 /** A differing bucket holding at most this many cases (on either side) is compared case by case. */
 const LEAF_MAX = 256;
@@ -75,8 +75,8 @@ interface ChildMemory {
 /**
  * Anti-entropy between tiers. A parent regularly (and on start, on a new Kafka cluster, on offsets
  * lost, on demand) compares its replica of each child's cases with the child's own, through digests
- * travelling on the federation topics: per filing month, then day, then sixteenth of a day, down to
- * the cases of the buckets that differ. What the child holds and the parent lacks, the child sends
+ * travelling on the federation topics, both sides as of one instant in the past: per filing month,
+ * then day, then 16th, 256th and 4096th of a day, down to the cases of the buckets that differ. What the child holds and the parent lacks, the child sends
  * again from its event log; what the parent holds and the child lacks (decisions flowing down), the
  * parent sends again; both inboxes apply them exactly once. Reference data is compared by hash and
  * sent again whole. A case at the parent that its child does not have is reported, never deleted.
@@ -104,6 +104,7 @@ export class ReconcileService implements OnApplicationBootstrap, OnApplicationSh
     private readonly repo: ReconcileRepository,
     private readonly replica: ReplicaRepository,
     private readonly references: ReferenceRepository,
+    private readonly resync: ReferenceResync,
     private readonly outbox: OutboxRepository,
     private readonly relay: OutboxRelay,
     private readonly server: FederationServer,
@@ -124,7 +125,9 @@ export class ReconcileService implements OnApplicationBootstrap, OnApplicationSh
     this.first = setTimeout(() => void this.serially(() => this.tick('start')), FIRST_CHECK_DELAY_MS);
     const every = this.config.reconcile.intervalMs;
     if (every > 0) this.interval = setInterval(() => void this.serially(() => this.tick('interval')), every);
-    this.load = setInterval(() => void this.measureLoad(), LOAD_WINDOW_MS);
+    // Only a parent runs checks, and so only a parent needs to know how busy it is.
+    if (this.config.node.children.length > 0)
+      this.load = setInterval(() => void this.measureLoad(), LOAD_WINDOW_MS);
   }
 
   /** Events applied here per second over the last few seconds: how busy live traffic keeps the node. */
@@ -385,15 +388,7 @@ export class ReconcileService implements OnApplicationBootstrap, OnApplicationSh
     const parent = this.config.node.parent;
     if (!parent) return;
     const events = await this.repo.eventsAfter(cases);
-    const topic = this.topics.inbound(parent);
-    await this.appendAndWake(
-      events.map((e) => ({
-        topic,
-        key: e.caseNo,
-        value: e.envelope,
-        headers: { [HEADERS.sender]: this.config.node.code, [HEADERS.eventId]: e.eventId },
-      })),
-    );
+    await this.appendAndWake(this.relayed(this.topics.inbound(parent), events));
     this.metrics.reconcileEventsResent.inc({ direction: 'up' }, events.length);
     this.logger.warn({
       msg: 'events sent up again at the parent’s request',
@@ -450,7 +445,7 @@ export class ReconcileService implements OnApplicationBootstrap, OnApplicationSh
       };
       // A bucket the child does not have at all: every case of it here is an orphan, no need to ask.
       const theirs = new Set(body.buckets.map((b) => b.key));
-      for (const [, group] of groupsByLength([...leaves, ...deeper].filter((k) => !theirs.has(k))))
+      for (const [, group] of byLength([...leaves, ...deeper].filter((k) => !theirs.has(k))))
         if (withinBudget(group))
           state.found.orphans.push(...(await this.repo.marks(scope, group, state.asOf)).map((m) => m.caseNo));
       for (const group of groupByBudget(
@@ -459,7 +454,7 @@ export class ReconcileService implements OnApplicationBootstrap, OnApplicationSh
         CASES_PER_MESSAGE,
       ))
         if (withinBudget(group)) await this.request(state, group, true);
-      for (const [, group] of groupsByLength(deeper.filter((k) => theirs.has(k))))
+      for (const [, group] of byLength(deeper.filter((k) => theirs.has(k))))
         for (const part of chunks(group, PREFIXES_PER_MESSAGE)) await this.request(state, part, false);
     }
     if (state.outstanding === 0) await this.finish(state, false);
@@ -572,10 +567,9 @@ export class ReconcileService implements OnApplicationBootstrap, OnApplicationSh
     // What was sent again is looked at again soon, rather than at the next interval.
     if (!timedOut && divergent.length > 0 && !this.stopped) {
       clearTimeout(this.followUps.get(child));
-      const wait = FOLLOW_UP_MS;
       this.followUps.set(
         child,
-        setTimeout(() => void this.serially(() => this.startCheck(child, 'follow-up')), wait),
+        setTimeout(() => void this.serially(() => this.startCheck(child, 'follow-up')), FOLLOW_UP_MS),
       );
     }
   }
@@ -590,7 +584,12 @@ export class ReconcileService implements OnApplicationBootstrap, OnApplicationSh
     const { node, topology } = this.config;
     const ahead = state.found.parentAhead;
     if (ahead.length === 0) return 0;
-    const ids = await this.repo.eventIds(ahead.map((a) => ({ caseNo: a.caseNo, version: a.childVersion })));
+    const ids = await this.replica.transaction((m) =>
+      this.replica.appliedEventIds(
+        m,
+        ahead.map((a) => ({ caseNo: a.caseNo, version: a.childVersion })),
+      ),
+    );
     const same = ahead.filter((a) => {
       const ours = ids.get(`${a.caseNo}:${a.childVersion}`);
       if (a.childVersion === 0 || ours === a.childEventId) return true;
@@ -608,15 +607,7 @@ export class ReconcileService implements OnApplicationBootstrap, OnApplicationSh
     const down = events.filter(
       (e) => topology.has(e.originNode) && topology.isWithin(node.code, e.originNode),
     );
-    const topic = this.topics.downward(state.child);
-    await this.appendAndWake(
-      down.map((e) => ({
-        topic,
-        key: e.caseNo,
-        value: e.envelope,
-        headers: { [HEADERS.sender]: node.code, [HEADERS.eventId]: e.eventId },
-      })),
-    );
+    await this.appendAndWake(this.relayed(this.topics.downward(state.child), down));
     if (down.length > 0) {
       this.metrics.reconcileEventsResent.inc({ direction: 'down' }, down.length);
       this.logger.warn({
@@ -643,25 +634,24 @@ export class ReconcileService implements OnApplicationBootstrap, OnApplicationSh
 
   /** Every piece of reference data this node holds (its own and from above), sent again to one child. */
   private async resendReferences(child: string): Promise<void> {
-    const { node, topology } = this.config;
-    const events = (await this.references.all())
-      .filter((r) => topology.has(r.owner) && topology.isWithin(node.code, r.owner))
-      .map((r) => referenceEventOf(r, topology));
-    await this.appendAndWake(
-      events.map((e) => ({
-        topic: this.topics.downward(child),
-        key: e.subject,
-        value: Buffer.from(encodeReference(e)),
-        headers: { [HEADERS.sender]: node.code, [HEADERS.eventId]: e.eventId },
-      })),
-    );
-    this.metrics.reconcileEventsResent.inc({ direction: 'down' }, events.length);
+    const subjects = await this.resync.resend([child]);
+    this.metrics.reconcileEventsResent.inc({ direction: 'down' }, subjects);
     this.logger.warn({
       msg: 'reference data sent again: the child holds other versions',
       child,
-      subjects: events.length,
-      nodeCode: node.code,
+      subjects,
+      nodeCode: this.config.node.code,
     });
+  }
+
+  /** Outbox rows publishing stored events again on `topic`, byte for byte, from this node. */
+  private relayed(topic: string, events: StoredEvent[]): OutboxRow[] {
+    return events.map((e) => ({
+      topic,
+      key: e.caseNo,
+      value: e.envelope,
+      headers: { [HEADERS.sender]: this.config.node.code, [HEADERS.eventId]: e.eventId },
+    }));
   }
 
   private async send(topic: string, message: SyncMessage): Promise<void> {
@@ -691,10 +681,4 @@ function countOf(a: SyncBucket[], b: SyncBucket[]): (key: string) => number {
   const counts = new Map<string, number>();
   for (const x of [...a, ...b]) counts.set(x.key, Math.max(counts.get(x.key) ?? 0, x.count));
   return (key) => counts.get(key) ?? 0;
-}
-
-function groupsByLength(keys: string[]): Map<number, string[]> {
-  const out = new Map<number, string[]>();
-  for (const k of keys) out.set(k.length, [...(out.get(k.length) ?? []), k]);
-  return out;
 }
